@@ -1,0 +1,248 @@
+// DynamoDB adapter for reset tokens, sessions and sign-in challenges, all in one table.
+// Keys: pk = KIND#<sha256>, sk = KIND. A GSI (userPk, userSk) lists a user's tokens and sessions.
+// TTL (attribute `ttl`) cleans up late; every read also checks the expiry itself, because TTL
+// deletion can lag by days.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { lifetimeDefaults } from '../definitions/lifetimes';
+import type {
+  ChallengeRecord,
+  ClaimResult,
+  ResetTokenRecord,
+  ResetTokenStatus,
+  ResetTokenStore,
+  SessionRecord,
+  SessionStore,
+} from '../domain/ports';
+
+export const tableKeys = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'ttl',
+  userIndex: { name: 'byUser', partitionKey: 'userPk', sortKey: 'userSk' },
+} as const;
+
+const TOKEN = 'TOKEN';
+const SESSION = 'SESSION';
+const CHALLENGE = 'CHALLENGE';
+
+const key = (kind: string, hash: string) => ({ pk: `${kind}#${hash}`, sk: kind });
+const userPk = (username: string) => `USER#${username}`;
+const ttlSeconds = (epochMs: number) => Math.ceil(epochMs / 1000);
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+function toToken(item: Record<string, unknown> | undefined): ResetTokenRecord | undefined {
+  if (!item) return undefined;
+  return {
+    hash: String(item.pk).slice(TOKEN.length + 1),
+    username: String(item.username),
+    status: item.status as ResetTokenStatus,
+    createdAt: Number(item.createdAt),
+    expiresAt: Number(item.expiresAt),
+    ...(typeof item.claimUntil === 'number' ? { claimUntil: item.claimUntil } : {}),
+    requestIp: String(item.requestIp ?? ''),
+  };
+}
+
+export class DynamoResetTokenStore implements ResetTokenStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(token: ResetTokenRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...key(TOKEN, token.hash),
+          userPk: userPk(token.username),
+          userSk: `${TOKEN}#${String(token.createdAt).padStart(15, '0')}`,
+          username: token.username,
+          status: token.status,
+          createdAt: token.createdAt,
+          expiresAt: token.expiresAt,
+          requestIp: token.requestIp,
+          ttl: ttlSeconds(token.expiresAt + lifetimeDefaults.tokenRecordDays * 86_400_000),
+        },
+        // 256-bit tokens do not collide; this guards against a bug writing over a spent one.
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async find(hash: string): Promise<ResetTokenRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key(TOKEN, hash), ConsistentRead: true }),
+    );
+    return toToken(Item);
+  }
+
+  async claim(hash: string, now: number, leaseUntil: number): Promise<ClaimResult> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(TOKEN, hash),
+          UpdateExpression: 'SET #status = :claimed, claimUntil = :lease ADD claims :one',
+          ConditionExpression:
+            'attribute_exists(pk) AND expiresAt > :now AND (#status = :pending OR (#status = :claimed AND claimUntil < :now))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':claimed': 'CLAIMED',
+            ':pending': 'PENDING',
+            ':lease': leaseUntil,
+            ':now': now,
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { claimed: true, token: toToken(Attributes) as ResetTokenRecord };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Read why it failed (ReturnValuesOnConditionCheckFailure is not in every emulator).
+      return { claimed: false, current: await this.find(hash) };
+    }
+  }
+
+  async release(hash: string): Promise<void> {
+    await this.transition(hash, 'CLAIMED', 'SET #status = :to REMOVE claimUntil', { ':to': 'PENDING' });
+  }
+
+  async markUsed(hash: string, now: number): Promise<void> {
+    await this.transition(hash, 'CLAIMED', 'SET #status = :to, usedAt = :now REMOVE claimUntil', {
+      ':to': 'USED',
+      ':now': now,
+    });
+  }
+
+  async revokeOthers(username: string, keepHash: string | undefined): Promise<number> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: tableKeys.userIndex.name,
+        KeyConditionExpression: 'userPk = :user AND begins_with(userSk, :kind)',
+        FilterExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':user': userPk(username), ':kind': `${TOKEN}#`, ':pending': 'PENDING' },
+      }),
+    );
+    const hashes = Items.map((item) => String(item.pk).slice(TOKEN.length + 1)).filter((h) => h !== keepHash);
+    const results = await Promise.all(
+      hashes.map((h) => this.transition(h, 'PENDING', 'SET #status = :to', { ':to': 'REVOKED' })),
+    );
+    return results.filter(Boolean).length;
+  }
+
+  /** A conditional status change; false when the token was no longer in `from`. */
+  private async transition(
+    hash: string,
+    from: ResetTokenStatus,
+    update: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(TOKEN, hash),
+          UpdateExpression: update,
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ...values, ':from': from },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+export class DynamoSessionStore implements SessionStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async createSession(session: SessionRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...key(SESSION, session.hash),
+          userPk: userPk(session.username),
+          userSk: `${SESSION}#${session.hash}`,
+          username: session.username,
+          createdAt: session.createdAt,
+          expiresAt: session.expiresAt,
+          ttl: ttlSeconds(session.expiresAt),
+        },
+      }),
+    );
+  }
+
+  async findSession(hash: string, now: number): Promise<SessionRecord | undefined> {
+    const item = await this.get(SESSION, hash, now);
+    return item
+      ? { hash, username: String(item.username), createdAt: Number(item.createdAt), expiresAt: Number(item.expiresAt) }
+      : undefined;
+  }
+
+  async deleteSession(hash: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key(SESSION, hash) }));
+  }
+
+  async createChallenge(challenge: ChallengeRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...key(CHALLENGE, challenge.hash),
+          username: challenge.username,
+          challengeSession: challenge.challengeSession,
+          expiresAt: challenge.expiresAt,
+          ttl: ttlSeconds(challenge.expiresAt),
+        },
+      }),
+    );
+  }
+
+  async findChallenge(hash: string, now: number): Promise<ChallengeRecord | undefined> {
+    const item = await this.get(CHALLENGE, hash, now);
+    return item
+      ? {
+          hash,
+          username: String(item.username),
+          challengeSession: String(item.challengeSession),
+          expiresAt: Number(item.expiresAt),
+        }
+      : undefined;
+  }
+
+  async deleteChallenge(hash: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key(CHALLENGE, hash) }));
+  }
+
+  private async get(kind: string, hash: string, now: number): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key(kind, hash), ConsistentRead: true }),
+    );
+    return Item && Number(Item.expiresAt) > now ? Item : undefined;
+  }
+}

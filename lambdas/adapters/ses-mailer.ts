@@ -1,0 +1,73 @@
+// SESv2 adapter: sends the templated emails by name. The templates themselves are created from
+// lambdas/emails/ by the CDK stack (or the local runner).
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import {
+  type CommonEmailData,
+  type EmailTemplateId,
+  type NewPasswordEmailData,
+  type ResetLinkEmailData,
+  sesTemplateName,
+} from '../definitions/email-templates';
+import type { Mailer, NewPasswordEmail, ResetLinkEmail } from '../domain/ports';
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
+
+export function formatEmailDate(date: Date): string {
+  return `${dateFormat.format(date)} UTC`;
+}
+
+export interface SesMailerOptions {
+  readonly senderEmail: string;
+  readonly templatePrefix: string;
+  readonly configurationSet: string | undefined;
+  readonly common: CommonEmailData;
+}
+
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly ses: SESv2Client,
+    private readonly options: SesMailerOptions,
+  ) {}
+
+  async sendResetLink(email: ResetLinkEmail): Promise<void> {
+    const data: ResetLinkEmailData = {
+      ...this.options.common,
+      username: email.username,
+      resetUrl: email.resetUrl,
+      expiresAt: formatEmailDate(email.expiresAt),
+      validMinutes: email.validMinutes,
+    };
+    await this.send('resetLink', email.to, data);
+  }
+
+  async sendNewPassword(email: NewPasswordEmail): Promise<void> {
+    const data: NewPasswordEmailData = {
+      ...this.options.common,
+      username: email.username,
+      temporaryPassword: email.temporaryPassword,
+      requestedAt: formatEmailDate(email.requestedAt),
+      requestIp: email.requestIp,
+    };
+    await this.send('newPassword', email.to, data);
+  }
+
+  private async send(template: EmailTemplateId, to: string, data: CommonEmailData): Promise<void> {
+    await this.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.options.senderEmail,
+        Destination: { ToAddresses: [to] },
+        Content: {
+          Template: {
+            TemplateName: sesTemplateName(this.options.templatePrefix, template),
+            TemplateData: JSON.stringify(data),
+          },
+        },
+        ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
+      }),
+    );
+  }
+}

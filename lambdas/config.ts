@@ -1,0 +1,102 @@
+// Configuration from the environment, read once when a handler module loads. A missing or bad
+// value stops the function at start with a message naming it, instead of failing a user later.
+import { lifetimeDefaults } from './definitions/lifetimes';
+import { portalDefaults } from './definitions/portal';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+export function requiredEnv(name: string, env: Env = process.env): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`${name} environment variable is not set`);
+  return value;
+}
+
+export function integerEnv(name: string, fallback: number, min: number, max: number, env: Env = process.env): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function siteUrlEnv(env: Env = process.env): string {
+  const raw = requiredEnv('SITE_URL', env);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`SITE_URL must be an absolute URL such as https://support.example.com, got "${raw}"`);
+  }
+  const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+    throw new ConfigError(`SITE_URL must use https (plain http is allowed only for localhost), got "${raw}"`);
+  }
+  return url.origin;
+}
+
+export interface SiteConfig {
+  /** Origin of the pages and API, e.g. https://support.example.com. Links are built from it, never from request headers. */
+  readonly siteUrl: string;
+  /** Cookies get `Secure` and the `__Host-` prefix whenever the site is served over https. */
+  readonly secureCookies: boolean;
+  readonly portalName: string;
+  readonly primaryColour: string;
+}
+
+export function siteConfig(env: Env = process.env): SiteConfig {
+  const siteUrl = siteUrlEnv(env);
+  const primaryColour = env.PRIMARY_COLOUR?.trim() || portalDefaults.primaryColour;
+  if (!/^#[0-9a-fA-F]{6}$/.test(primaryColour)) {
+    throw new ConfigError(`PRIMARY_COLOUR must be a colour like #1f4e8c, got "${primaryColour}"`);
+  }
+  const portalName = env.PORTAL_NAME?.trim() || portalDefaults.name;
+  if (portalName.length > 60 || /[<>&"\r\n]/.test(portalName)) {
+    throw new ConfigError(`PORTAL_NAME must be at most 60 characters without < > & " or line breaks`);
+  }
+  return { siteUrl, secureCookies: siteUrl.startsWith('https:'), portalName, primaryColour };
+}
+
+export interface LifetimeConfig {
+  readonly resetTokenMinutes: number;
+  readonly sessionMinutes: number;
+}
+
+export function lifetimeConfig(env: Env = process.env): LifetimeConfig {
+  return {
+    resetTokenMinutes: integerEnv('RESET_TOKEN_MINUTES', lifetimeDefaults.resetTokenMinutes, 5, 24 * 60, env),
+    sessionMinutes: integerEnv('SESSION_MINUTES', lifetimeDefaults.sessionMinutes, 5, 24 * 60, env),
+  };
+}
+
+export interface MailConfig {
+  readonly senderEmail: string;
+  readonly templatePrefix: string;
+  readonly configurationSet: string | undefined;
+}
+
+export function mailConfig(env: Env = process.env): MailConfig {
+  const senderEmail = requiredEnv('SENDER_EMAIL', env);
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(senderEmail)) {
+    throw new ConfigError(`SENDER_EMAIL must be an email address, got "${senderEmail}"`);
+  }
+  return {
+    senderEmail,
+    templatePrefix: requiredEnv('EMAIL_TEMPLATE_PREFIX', env),
+    configurationSet: env.SES_CONFIGURATION_SET?.trim() || undefined,
+  };
+}
+
+export interface UserPoolConfig {
+  readonly userPoolId: string;
+  readonly clientId: string;
+}
+
+export function userPoolConfig(env: Env = process.env): UserPoolConfig {
+  return { userPoolId: requiredEnv('USER_POOL_ID', env), clientId: requiredEnv('USER_POOL_CLIENT_ID', env) };
+}

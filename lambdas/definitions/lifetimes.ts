@@ -1,0 +1,14 @@
+// Default lifetimes, in one place. Deployments may override the ones read by lambdas/config.ts.
+
+export const lifetimeDefaults = {
+  /** How long a reset link works after it is sent (OWASP: short, single use). */
+  resetTokenMinutes: 30,
+  /** How long one confirm may hold a link while it sets the password and sends the email. */
+  claimLeaseSeconds: 60,
+  /** How long a used or expired link's record is kept, so a late click gets a precise answer. */
+  tokenRecordDays: 7,
+  /** Absolute lifetime of a signed-in session. */
+  sessionMinutes: 8 * 60,
+  /** Cognito keeps an auth challenge's session for 3 minutes; ours ends with it. */
+  challengeSeconds: 180,
+} as const;

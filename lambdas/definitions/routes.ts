@@ -1,0 +1,58 @@
+// The one list of API routes, queue consumers and pages. The local runner and the CDK stack both
+// read it, so a route added here exists everywhere with the same handler.
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface ApiRoute {
+  readonly method: HttpMethod;
+  readonly path: string;
+  /** File name (without extension) under lambdas/handlers/ that exports `handler`. */
+  readonly handler: string;
+}
+
+export const API_PREFIX = '/api';
+
+export const apiRoutes = {
+  requestReset: { method: 'POST', path: '/api/password-reset', handler: 'password-reset-request' },
+  confirmReset: { method: 'POST', path: '/api/password-reset/confirm', handler: 'password-reset-confirm' },
+  createSession: { method: 'POST', path: '/api/session', handler: 'session-create' },
+  getSession: { method: 'GET', path: '/api/session', handler: 'session-get' },
+  deleteSession: { method: 'DELETE', path: '/api/session', handler: 'session-delete' },
+  choosePassword: { method: 'POST', path: '/api/session/new-password', handler: 'session-new-password' },
+} as const satisfies Record<string, ApiRoute>;
+
+export interface QueueConsumer {
+  readonly handler: string;
+  /** Deliveries before a message goes to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+  /** Seconds a message stays hidden while the worker handles it; also the worker's timeout budget. */
+  readonly visibilityTimeoutSeconds: number;
+}
+
+export const queueConsumers = {
+  resetRequests: { handler: 'password-reset-worker', maxReceiveCount: 5, visibilityTimeoutSeconds: 60 },
+} as const satisfies Record<string, QueueConsumer>;
+
+export interface Page {
+  readonly path: string;
+  /** Source under static-site/pages/, and the built file name. */
+  readonly file: string;
+}
+
+export const pages = {
+  login: { path: '/', file: 'index.html' },
+  forgot: { path: '/forgot', file: 'forgot.html' },
+  reset: { path: '/reset', file: 'reset.html' },
+  newPassword: { path: '/new-password', file: 'new-password.html' },
+  signedIn: { path: '/signed-in', file: 'signed-in.html' },
+  requestCredential: { path: '/request-credential', file: 'request-credential.html' },
+} as const satisfies Record<string, Page>;
+
+/** The reset link a user receives: the token travels in the fragment, which browsers never send to a server. */
+export function resetLink(siteUrl: string, token: string): string {
+  return `${siteUrl.replace(/\/+$/, '')}${pages.reset.path}#token=${token}`;
+}
+
+export function loginUrl(siteUrl: string): string {
+  return `${siteUrl.replace(/\/+$/, '')}${pages.login.path}`;
+}

@@ -1,0 +1,78 @@
+// Typed failures the domain raises. lambdas/http/problems.ts maps each code to a status and the
+// words a person reads; no SDK message ever reaches a client.
+
+export type DomainErrorCode =
+  | 'link_invalid'
+  | 'link_used'
+  | 'link_expired'
+  | 'link_replaced'
+  | 'link_busy'
+  | 'invalid_credentials'
+  | 'password_policy'
+  | 'challenge_expired'
+  | 'not_signed_in'
+  | 'temporarily_unavailable';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class LinkInvalid extends DomainError {
+  constructor() {
+    super('link_invalid', 'the reset link is malformed or unknown');
+  }
+}
+export class LinkUsed extends DomainError {
+  constructor() {
+    super('link_used', 'the reset link has already been used');
+  }
+}
+export class LinkExpired extends DomainError {
+  constructor() {
+    super('link_expired', 'the reset link has expired');
+  }
+}
+export class LinkReplaced extends DomainError {
+  constructor() {
+    super('link_replaced', 'a newer reset link replaced this one');
+  }
+}
+export class LinkBusy extends DomainError {
+  constructor() {
+    super('link_busy', 'the reset link is being processed by another request');
+  }
+}
+export class InvalidCredentials extends DomainError {
+  constructor() {
+    super('invalid_credentials', 'wrong username or password');
+  }
+}
+export class PasswordPolicyViolation extends DomainError {
+  constructor(readonly rules: readonly string[]) {
+    super('password_policy', `password breaks rules: ${rules.join(', ')}`, { rules });
+  }
+}
+export class ChallengeExpired extends DomainError {
+  constructor() {
+    super('challenge_expired', 'the new-password step is missing or has expired');
+  }
+}
+export class NotSignedIn extends DomainError {
+  constructor() {
+    super('not_signed_in', 'no valid session');
+  }
+}
+/** A dependency failed; the operation left nothing half-done and may be tried again. */
+export class TemporarilyUnavailable extends DomainError {
+  constructor(operation: string, cause?: unknown) {
+    super('temporarily_unavailable', `${operation} failed`);
+    if (cause !== undefined) this.cause = cause;
+  }
+}

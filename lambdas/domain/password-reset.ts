@@ -1,0 +1,203 @@
+// The reset link's life: a request is queued; the worker finds the account, stores a token's hash
+// and emails the link; a confirm claims the token once, sets a temporary password and emails it.
+import { lifetimeDefaults } from '../definitions/lifetimes';
+import { resetLink } from '../definitions/routes';
+import {
+  type DomainError,
+  LinkBusy,
+  LinkExpired,
+  LinkInvalid,
+  LinkReplaced,
+  LinkUsed,
+  TemporarilyUnavailable,
+} from './errors';
+import type {
+  Clock,
+  Log,
+  Mailer,
+  ResetRequestMessage,
+  ResetRequestQueue,
+  ResetTokenRecord,
+  ResetTokenStore,
+  UserDirectory,
+} from './ports';
+import { maskLogin } from './privacy';
+import { hashToken, isWellFormedToken, newTemporaryPassword, newToken } from './secrets';
+
+export interface ResetRequestInput {
+  readonly login?: string;
+  readonly token?: string;
+  readonly sourceIp: string;
+  readonly requestId: string;
+}
+
+/** Normalises what a person typed: emails and usernames are matched case-insensitively. */
+export function normaliseLogin(login: string): string {
+  return login.trim().toLowerCase();
+}
+
+/**
+ * The request endpoint's whole job: the same work for every input, so neither the answer nor its
+ * timing says whether an account exists. Throws TemporarilyUnavailable if the queue refuses.
+ */
+export async function requestPasswordReset(
+  input: ResetRequestInput,
+  deps: { queue: ResetRequestQueue; clock: Clock },
+): Promise<void> {
+  const message: ResetRequestMessage = {
+    v: 1,
+    ...(input.login !== undefined ? { login: normaliseLogin(input.login) } : {}),
+    // A malformed old link still queues, with a hash that matches nothing: same work, same answer.
+    ...(input.token !== undefined ? { tokenHash: hashToken(input.token) } : {}),
+    requestedAt: deps.clock.now(),
+    sourceIp: input.sourceIp,
+    requestId: input.requestId,
+  };
+  try {
+    await deps.queue.enqueue(message);
+  } catch (error) {
+    throw new TemporarilyUnavailable('queueing the reset request', error);
+  }
+}
+
+export interface ResetWorkerDeps {
+  readonly users: UserDirectory;
+  readonly tokens: ResetTokenStore;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly siteUrl: string;
+  readonly tokenMinutes: number;
+}
+
+export type ResetRequestOutcome = 'sent' | 'no_account' | 'account_disabled';
+
+/**
+ * Handles one queued request. Throws when a dependency fails, so the queue delivers it again
+ * (and finally to the dead-letter queue); returns normally when there is nothing to send.
+ */
+export async function processResetRequest(
+  message: ResetRequestMessage,
+  deps: ResetWorkerDeps,
+): Promise<ResetRequestOutcome> {
+  const { users, tokens, mailer, clock, log } = deps;
+  let login = message.login;
+  if (login === undefined && message.tokenHash !== undefined) {
+    // A new link asked for from an old one: the old token names the account.
+    login = (await tokens.find(message.tokenHash))?.username;
+  }
+  const user = login ? await users.findByLogin(login) : undefined;
+  if (!user) {
+    log.info('reset request matched no account', { login: login ? maskLogin(login) : undefined });
+    return 'no_account';
+  }
+  if (!user.enabled) {
+    log.info('reset request for a disabled account: nothing sent', { username: user.username });
+    return 'account_disabled';
+  }
+
+  const token = newToken();
+  const now = clock.now();
+  const record: ResetTokenRecord = {
+    hash: hashToken(token),
+    username: user.username,
+    status: 'PENDING',
+    createdAt: now,
+    expiresAt: now + deps.tokenMinutes * 60_000,
+    requestIp: message.sourceIp,
+  };
+  await tokens.create(record);
+  // Only the newest link lives: older pending links stop working once this one exists.
+  const revoked = await tokens.revokeOthers(user.username, record.hash);
+  await mailer.sendResetLink({
+    to: user.email,
+    username: user.username,
+    resetUrl: resetLink(deps.siteUrl, token),
+    expiresAt: new Date(record.expiresAt),
+    validMinutes: deps.tokenMinutes,
+  });
+  log.info('reset link sent', { username: user.username, revokedOlderLinks: revoked });
+  return 'sent';
+}
+
+export interface ConfirmDeps {
+  readonly users: UserDirectory;
+  readonly tokens: ResetTokenStore;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly log: Log;
+}
+
+function refusal(current: ResetTokenRecord | undefined, now: number): DomainError {
+  if (!current) return new LinkInvalid();
+  switch (current.status) {
+    case 'USED':
+      return new LinkUsed();
+    case 'REVOKED':
+      return new LinkReplaced();
+    case 'CLAIMED':
+      if (current.expiresAt <= now) return new LinkExpired();
+      return new LinkBusy();
+    case 'PENDING':
+      return new LinkExpired();
+  }
+}
+
+/**
+ * Spends a reset link: exactly one concurrent caller wins the claim. If setting the password or
+ * sending it fails, the claim is released so the same link works again; a crash mid-way leaves a
+ * claim whose lease runs out, after which the link works again too.
+ */
+export async function confirmPasswordReset(token: string, deps: ConfirmDeps): Promise<{ username: string }> {
+  const { users, tokens, mailer, clock, log } = deps;
+  if (!isWellFormedToken(token)) throw new LinkInvalid();
+  const hash = hashToken(token);
+  const now = clock.now();
+  const claim = await tokens.claim(hash, now, now + lifetimeDefaults.claimLeaseSeconds * 1000);
+  if (!claim.claimed) throw refusal(claim.current, now);
+  const { username, requestIp, createdAt } = claim.token;
+
+  const user = await users.findByLogin(username).catch(async (error: unknown) => {
+    await tokens.release(hash);
+    throw new TemporarilyUnavailable('looking up the account', error);
+  });
+  if (!user?.enabled) {
+    // The account went away or was disabled after the link was sent: the link is spent.
+    await tokens.markUsed(hash, now);
+    log.warn('reset confirmed for a missing or disabled account', { username });
+    throw new LinkInvalid();
+  }
+
+  const temporaryPassword = newTemporaryPassword();
+  try {
+    await users.setTemporaryPassword(username, temporaryPassword);
+    await mailer.sendNewPassword({
+      to: user.email,
+      username,
+      temporaryPassword,
+      requestedAt: new Date(createdAt),
+      requestIp,
+    });
+  } catch (error) {
+    // Never a changed password that nobody was told: give the link back and ask to try again.
+    // (If the password was set but the email failed, the next try sets and sends a fresh one.)
+    log.error('reset confirm failed; link released', { error });
+    await tokens.release(hash).catch((releaseError: unknown) => {
+      // The lease will lapse on its own; the link works again after it.
+      log.error('releasing the claim failed; the lease will lapse', { error: releaseError });
+    });
+    throw new TemporarilyUnavailable('setting and sending the new password', error);
+  }
+
+  // The user has their password now. Should the bookkeeping below fail, the claim's lease lapses
+  // and the link could be spent once more, which only sends another fresh password: tell the
+  // user it worked rather than ask them to repeat what succeeded.
+  try {
+    await tokens.markUsed(hash, clock.now());
+    const revoked = await tokens.revokeOthers(username, undefined);
+    log.info('password reset completed', { username, revokedOtherLinks: revoked });
+  } catch (error) {
+    log.error('password reset completed but marking the link used failed', { error });
+  }
+  return { username };
+}

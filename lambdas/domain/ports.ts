@@ -1,0 +1,127 @@
+// The ports the domain talks through. Adapters in lambdas/adapters/ implement them for AWS; tests
+// implement them in memory. Nothing here knows about an SDK.
+
+export interface PortalUser {
+  readonly username: string;
+  readonly email: string;
+  readonly enabled: boolean;
+}
+
+export type SignInOutcome =
+  | { readonly kind: 'signed_in'; readonly username: string }
+  | { readonly kind: 'new_password_required'; readonly username: string; readonly challengeSession: string }
+  | { readonly kind: 'invalid_credentials' };
+
+export interface UserDirectory {
+  /** Finds a user by username or email (both case-insensitive); undefined when none matches. */
+  findByLogin(login: string): Promise<PortalUser | undefined>;
+  /** Sets a password that must be changed at the next sign-in. */
+  setTemporaryPassword(username: string, password: string): Promise<void>;
+  signIn(username: string, password: string): Promise<SignInOutcome>;
+  /** Answers the NEW_PASSWORD_REQUIRED challenge. */
+  completeNewPassword(username: string, challengeSession: string, newPassword: string): Promise<SignInOutcome>;
+}
+
+export type ResetTokenStatus = 'PENDING' | 'CLAIMED' | 'USED' | 'REVOKED';
+
+export interface ResetTokenRecord {
+  readonly hash: string;
+  readonly username: string;
+  readonly status: ResetTokenStatus;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly claimUntil?: number;
+  readonly requestIp: string;
+}
+
+export type ClaimResult =
+  | { readonly claimed: true; readonly token: ResetTokenRecord }
+  | { readonly claimed: false; readonly current: ResetTokenRecord | undefined };
+
+export interface ResetTokenStore {
+  create(token: ResetTokenRecord): Promise<void>;
+  /** Looks a token up by hash, for asking a new link from an old one. */
+  find(hash: string): Promise<ResetTokenRecord | undefined>;
+  /**
+   * Atomically moves a token to CLAIMED if it is PENDING (or CLAIMED with a lapsed lease) and not
+   * expired at `now`. Exactly one of any number of concurrent callers wins.
+   */
+  claim(hash: string, now: number, leaseUntil: number): Promise<ClaimResult>;
+  /** Gives a claimed token back, so the same link works again. */
+  release(hash: string): Promise<void>;
+  markUsed(hash: string, now: number): Promise<void>;
+  /** Revokes the user's PENDING tokens other than `keepHash`; returns how many. */
+  revokeOthers(username: string, keepHash: string | undefined): Promise<number>;
+}
+
+export interface SessionRecord {
+  readonly hash: string;
+  readonly username: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export interface ChallengeRecord {
+  readonly hash: string;
+  readonly username: string;
+  readonly challengeSession: string;
+  readonly expiresAt: number;
+}
+
+export interface SessionStore {
+  createSession(session: SessionRecord): Promise<void>;
+  /** The session if it exists and has not expired at `now`. */
+  findSession(hash: string, now: number): Promise<SessionRecord | undefined>;
+  deleteSession(hash: string): Promise<void>;
+  createChallenge(challenge: ChallengeRecord): Promise<void>;
+  findChallenge(hash: string, now: number): Promise<ChallengeRecord | undefined>;
+  deleteChallenge(hash: string): Promise<void>;
+}
+
+export interface ResetLinkEmail {
+  readonly to: string;
+  readonly username: string;
+  readonly resetUrl: string;
+  readonly expiresAt: Date;
+  readonly validMinutes: number;
+}
+
+export interface NewPasswordEmail {
+  readonly to: string;
+  readonly username: string;
+  readonly temporaryPassword: string;
+  readonly requestedAt: Date;
+  readonly requestIp: string;
+}
+
+export interface Mailer {
+  sendResetLink(email: ResetLinkEmail): Promise<void>;
+  sendNewPassword(email: NewPasswordEmail): Promise<void>;
+}
+
+/** What the request endpoint hands to the worker. Either a login or an old link's token. */
+export interface ResetRequestMessage {
+  readonly v: 1;
+  readonly login?: string;
+  readonly tokenHash?: string;
+  readonly requestedAt: number;
+  readonly sourceIp: string;
+  readonly requestId: string;
+}
+
+export interface ResetRequestQueue {
+  enqueue(message: ResetRequestMessage): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** The slice of a structured logger the domain needs; Powertools' Logger fits it. */
+export interface Log {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}

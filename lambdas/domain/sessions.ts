@@ -1,0 +1,96 @@
+// Signing in, the forced choice of a new password after a temporary one, and server-side
+// sessions: the browser holds only a random id; the table holds its hash, so sign-out is real.
+import { unmetPasswordRules } from '../definitions/password-policy';
+import { ChallengeExpired, InvalidCredentials, NotSignedIn, PasswordPolicyViolation } from './errors';
+import { normaliseLogin } from './password-reset';
+import type { Clock, Log, SessionStore, SignInOutcome, UserDirectory } from './ports';
+import { hashToken, isWellFormedToken, newToken } from './secrets';
+
+export interface SessionDeps {
+  readonly users: UserDirectory;
+  readonly sessions: SessionStore;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly sessionMinutes: number;
+  readonly challengeSeconds: number;
+}
+
+/** A cookie to set: its raw value goes to the browser once and is stored only as a hash. */
+export interface IssuedSecret {
+  readonly value: string;
+  readonly maxAgeSeconds: number;
+}
+
+export type SignInResult =
+  | { readonly kind: 'signed_in'; readonly username: string; readonly session: IssuedSecret }
+  | { readonly kind: 'new_password_required'; readonly challenge: IssuedSecret };
+
+async function startSession(username: string, deps: SessionDeps): Promise<IssuedSecret> {
+  const value = newToken();
+  const now = deps.clock.now();
+  await deps.sessions.createSession({
+    hash: hashToken(value),
+    username,
+    createdAt: now,
+    expiresAt: now + deps.sessionMinutes * 60_000,
+  });
+  return { value, maxAgeSeconds: deps.sessionMinutes * 60 };
+}
+
+async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<SignInResult> {
+  switch (outcome.kind) {
+    case 'invalid_credentials':
+      throw new InvalidCredentials();
+    case 'signed_in':
+      deps.log.info('signed in', { username: outcome.username });
+      return { kind: 'signed_in', username: outcome.username, session: await startSession(outcome.username, deps) };
+    case 'new_password_required': {
+      const value = newToken();
+      await deps.sessions.createChallenge({
+        hash: hashToken(value),
+        username: outcome.username,
+        challengeSession: outcome.challengeSession,
+        expiresAt: deps.clock.now() + deps.challengeSeconds * 1000,
+      });
+      deps.log.info('sign-in needs a new password', { username: outcome.username });
+      return { kind: 'new_password_required', challenge: { value, maxAgeSeconds: deps.challengeSeconds } };
+    }
+  }
+}
+
+export async function signIn(login: string, password: string, deps: SessionDeps): Promise<SignInResult> {
+  const normalised = normaliseLogin(login);
+  // An email signs in as the account that owns it; Cognito's own alias handling is not relied on.
+  const username = normalised.includes('@') ? (await deps.users.findByLogin(normalised))?.username : normalised;
+  if (!username) throw new InvalidCredentials();
+  return toResult(await deps.users.signIn(username, password), deps);
+}
+
+export async function chooseNewPassword(
+  challengeValue: string | undefined,
+  newPassword: string,
+  deps: SessionDeps,
+): Promise<SignInResult> {
+  if (!challengeValue || !isWellFormedToken(challengeValue)) throw new ChallengeExpired();
+  const hash = hashToken(challengeValue);
+  const challenge = await deps.sessions.findChallenge(hash, deps.clock.now());
+  if (!challenge) throw new ChallengeExpired();
+  const unmet = unmetPasswordRules(newPassword, challenge.username);
+  if (unmet.length > 0) throw new PasswordPolicyViolation(unmet);
+  const outcome = await deps.users.completeNewPassword(challenge.username, challenge.challengeSession, newPassword);
+  await deps.sessions.deleteChallenge(hash);
+  return toResult(outcome, deps);
+}
+
+export async function currentSession(value: string | undefined, deps: SessionDeps): Promise<{ username: string }> {
+  if (!value || !isWellFormedToken(value)) throw new NotSignedIn();
+  const session = await deps.sessions.findSession(hashToken(value), deps.clock.now());
+  if (!session) throw new NotSignedIn();
+  return { username: session.username };
+}
+
+/** Ends the session on the server; signing out twice is not an error. */
+export async function signOut(value: string | undefined, deps: SessionDeps): Promise<void> {
+  if (!value || !isWellFormedToken(value)) return;
+  await deps.sessions.deleteSession(hashToken(value));
+}

@@ -1,0 +1,67 @@
+// SQS consumer: one queued reset request at a time. A failed record is reported back so SQS
+// delivers it again, and after the last try moves it to the dead-letter queue (which alarms).
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { lifetimeConfig, siteConfig } from '../config';
+import { processResetRequest } from '../domain/password-reset';
+import { type ResetRequestMessage, systemClock } from '../domain/ports';
+import { requestLogger } from '../logger';
+import { mailer, tokenStore, userDirectory } from '../wiring';
+
+const site = siteConfig();
+const { resetTokenMinutes } = lifetimeConfig();
+const users = userDirectory();
+const tokens = tokenStore();
+const mail = mailer();
+
+const messageSchema = z
+  .object({
+    v: z.literal(1),
+    login: z.string().max(254).optional(),
+    tokenHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+    requestedAt: z.number(),
+    sourceIp: z.string().max(64),
+    requestId: z.string().max(128),
+  })
+  .refine((m) => m.login !== undefined || m.tokenHash !== undefined, 'a login or a token hash is required');
+
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    const parsed = messageSchema.safeParse(safeJson(record.body));
+    const log = requestLogger(parsed.success ? parsed.data.requestId : record.messageId);
+    if (!parsed.success) {
+      // Cannot succeed on a retry either; keep it (via the dead-letter queue) for a person to see.
+      log.error('malformed reset request message', { messageId: record.messageId });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
+    try {
+      const outcome = await processResetRequest(parsed.data as ResetRequestMessage, {
+        users,
+        tokens,
+        mailer: mail,
+        clock: systemClock,
+        log,
+        siteUrl: site.siteUrl,
+        tokenMinutes: resetTokenMinutes,
+      });
+      log.info('reset request processed', { outcome, receiveCount: record.attributes?.ApproximateReceiveCount });
+    } catch (error) {
+      log.error('reset request failed; it will be retried', { error });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
+};
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,13 @@
+// POST /api/session/new-password: answer the NEW_PASSWORD_REQUIRED challenge after a temporary password.
+import { chooseNewPassword } from '../domain/sessions';
+import { httpHandler } from '../http/handler';
+import { cookie, jsonBody } from '../http/request';
+import { cookieName } from '../http/responses';
+import { newPasswordSchema } from '../http/schemas';
+import { sessionDeps, signInResponse, site } from '../session-deps';
+
+export const handler = httpHandler(site.siteUrl, async (event, scope) => {
+  const { newPassword } = jsonBody(event, newPasswordSchema);
+  const challenge = cookie(event, cookieName('challenge', site.secureCookies));
+  return signInResponse(await chooseNewPassword(challenge, newPassword, sessionDeps(scope)));
+});

@@ -1,0 +1,76 @@
+// Reading API Gateway v2 events: the JSON body (type, size, encoding, schema), cookies, origin.
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import type { ProblemCode } from './problems';
+
+/** The forms here send a few short fields; anything near this size is not a person. */
+export const MAX_BODY_BYTES = 4096;
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? code);
+    this.name = 'HttpProblem';
+  }
+}
+
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+}
+
+export function cookie(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  // API Gateway v2 splits the Cookie header into `cookies`; a raw header is read as a fallback.
+  const pairs = event.cookies ?? header(event, 'cookie')?.split(';') ?? [];
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+export function sourceIp(event: APIGatewayProxyEventV2): string {
+  return event.requestContext?.http?.sourceIp ?? 'unknown';
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function bodyText(event: APIGatewayProxyEventV2): string {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) throw new HttpProblem('payload_too_large');
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new HttpProblem('invalid_encoding');
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/** The body, checked to be JSON of the expected shape; anything else is a 4xx HttpProblem. */
+export function jsonBody<Schema extends z.ZodType>(event: APIGatewayProxyEventV2, schema: Schema): z.infer<Schema> {
+  const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'application/json') throw new HttpProblem('unsupported_media_type');
+  const text = bodyText(event);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new HttpProblem('invalid_json');
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) throw new HttpProblem('invalid_request', describeIssues(result.error));
+  return result.data;
+}

@@ -1,0 +1,44 @@
+// What the session handlers share: their dependencies and how a sign-in result becomes cookies.
+import { lifetimeConfig, siteConfig } from './config';
+import { lifetimeDefaults } from './definitions/lifetimes';
+import { systemClock } from './domain/ports';
+import type { SessionDeps, SignInResult } from './domain/sessions';
+import type { RequestScope } from './http/handler';
+import { clearCookie, json, type Response, setCookie } from './http/responses';
+import { sessionStore, userDirectory } from './wiring';
+
+export const site = siteConfig();
+const { sessionMinutes } = lifetimeConfig();
+const users = userDirectory();
+const sessions = sessionStore();
+
+export function sessionDeps(scope: RequestScope): SessionDeps {
+  return {
+    users,
+    sessions,
+    clock: systemClock,
+    log: scope.log,
+    sessionMinutes,
+    challengeSeconds: lifetimeDefaults.challengeSeconds,
+  };
+}
+
+export function signInResponse(result: SignInResult): Response {
+  if (result.kind === 'new_password_required') {
+    return json(
+      200,
+      { challenge: 'NEW_PASSWORD_REQUIRED', message: 'Choose a new password to finish signing in.' },
+      { cookies: [setCookie('challenge', result.challenge.value, result.challenge.maxAgeSeconds, site.secureCookies)] },
+    );
+  }
+  return json(
+    200,
+    { username: result.username },
+    {
+      cookies: [
+        setCookie('session', result.session.value, result.session.maxAgeSeconds, site.secureCookies),
+        clearCookie('challenge', site.secureCookies),
+      ],
+    },
+  );
+}

@@ -1,0 +1,43 @@
+// Builds the adapters the handlers use, each once per container and only when a handler asks for
+// it, so every function needs only its own environment variables and permissions.
+
+import { cognitoClient, dynamoDocumentClient, sesClient, sqsClient } from './adapters/aws-clients';
+import { CognitoUserDirectory } from './adapters/cognito-directory';
+import { DynamoResetTokenStore, DynamoSessionStore } from './adapters/dynamodb-store';
+import { SesMailer } from './adapters/ses-mailer';
+import { SqsResetRequestQueue } from './adapters/sqs-queue';
+import { mailConfig, requiredEnv, siteConfig, userPoolConfig } from './config';
+import { loginUrl } from './definitions/routes';
+import type { Mailer, ResetRequestQueue, ResetTokenStore, SessionStore, UserDirectory } from './domain/ports';
+
+function once<T>(create: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= create();
+    return value;
+  };
+}
+
+const documentClient = once(dynamoDocumentClient);
+const tableName = once(() => requiredEnv('TABLE_NAME'));
+
+export const tokenStore = once((): ResetTokenStore => new DynamoResetTokenStore(documentClient(), tableName()));
+
+export const sessionStore = once((): SessionStore => new DynamoSessionStore(documentClient(), tableName()));
+
+export const userDirectory = once((): UserDirectory => {
+  const { userPoolId, clientId } = userPoolConfig();
+  return new CognitoUserDirectory(cognitoClient(), userPoolId, clientId);
+});
+
+export const mailer = once((): Mailer => {
+  const site = siteConfig();
+  return new SesMailer(sesClient(), {
+    ...mailConfig(),
+    common: { portalName: site.portalName, primaryColour: site.primaryColour, loginUrl: loginUrl(site.siteUrl) },
+  });
+});
+
+export const resetQueue = once(
+  (): ResetRequestQueue => new SqsResetRequestQueue(sqsClient(), requiredEnv('RESET_QUEUE_URL')),
+);

@@ -1,0 +1,287 @@
+// The whole system on one machine: emulators, the same handlers as in Lambda behind a local
+// "API Gateway", the pages as CloudFront would serve them, an in-process queue, and a local inbox.
+// One stack per process: handlers read their configuration once, when first loaded.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { portalDefaults } from '../../lambdas/definitions/portal';
+import { type ApiRoute, apiRoutes, type Page, pages, queueConsumers } from '../../lambdas/definitions/routes';
+import { problem } from '../../lambdas/http/responses';
+import { buildSite } from '../site-build';
+import { PAGE_SECURITY_HEADERS } from '../site-headers';
+import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway';
+import { type Bootstrapped, bootstrap } from './bootstrap';
+import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
+import { LocalQueue } from './local-queue';
+
+export interface LocalStackOptions {
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Where cognito-local keeps its files and the site is built; a fresh temporary folder if unset. Emptied at start. */
+  readonly dataDir?: string;
+  readonly portalName?: string;
+  /** Extra environment for the handlers (e.g. RESET_TOKEN_MINUTES). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Delay before a failed queue message is delivered again (SQS: the visibility timeout). */
+  readonly queueRetryDelayMs?: number;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly sesUrl: string;
+  readonly bootstrapped: Bootstrapped;
+  readonly queue: LocalQueue;
+  readonly endpoints: { readonly dynamodb: string; readonly cognito: string; readonly ses: string };
+  stop(): Promise<void>;
+}
+
+type ApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: { awsRequestId: string },
+) => Promise<APIGatewayProxyStructuredResultV2>;
+type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+/** API Gateway refuses payloads over 10 MB; locally 1 MB is plenty to show the handlers' own limit. */
+const MAX_LOCAL_BODY = 1024 * 1024;
+
+export interface InboxEmail {
+  readonly to: string;
+  readonly from: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly date: string;
+}
+
+export async function readInbox(sesUrl: string): Promise<InboxEmail[]> {
+  const response = await fetch(`${sesUrl}/store`);
+  const store = (await response.json()) as {
+    emails: {
+      from: string;
+      destination: { to: string[] };
+      subject: string;
+      body: { html?: string; text?: string };
+      at: number;
+    }[];
+  };
+  return store.emails
+    .map((email, index) => ({ email, index }))
+    .sort((a, b) => b.email.at - a.email.at || b.index - a.index)
+    .map(({ email }) => ({
+      to: email.destination.to.join(', '),
+      from: email.from,
+      subject: email.subject,
+      text: email.body.text ?? '',
+      html: email.body.html ?? '',
+      date: new Date(email.at * 1000).toISOString(),
+    }));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_LOCAL_BODY) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+};
+
+interface StaticFile {
+  readonly body: Buffer;
+  readonly gzip: Buffer;
+  readonly type: string;
+  readonly cacheControl: string;
+}
+
+function loadSite(outDir: string, immutable: readonly string[]): Map<string, StaticFile> {
+  const files = new Map<string, StaticFile>();
+  const pathOf = new Map<string, string>((Object.values(pages) as Page[]).map((p) => [p.file, p.path]));
+  for (const name of readdirSync(outDir)) {
+    const body = readFileSync(join(outDir, name));
+    const extension = name.slice(name.lastIndexOf('.') + 1);
+    files.set(pathOf.get(name) ?? `/${name}`, {
+      body,
+      gzip: gzipSync(body),
+      type: CONTENT_TYPES[extension] ?? 'application/octet-stream',
+      cacheControl: immutable.includes(name) ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+  }
+  return files;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'support-access-'));
+  rmSync(dataDir, { recursive: true, force: true });
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const item of started.reverse()) await item.stop().catch(() => undefined);
+  };
+  try {
+    const [dynamo, ses, cognito] = await Promise.all([startDynamo(), startSes(), startCognito(dataDir)]);
+    started.push(dynamo, ses, cognito as RunningEmulator);
+    const endpoints = { dynamodb: dynamo.endpoint, ses: ses.endpoint, cognito: cognito.endpoint };
+    const bootstrapped = await bootstrap(endpoints);
+
+    const consumer = queueConsumers.resetRequests;
+    const queue = new LocalQueue({
+      name: 'reset-requests',
+      maxReceiveCount: consumer.maxReceiveCount,
+      retryDelayMs: options.queueRetryDelayMs ?? 2000,
+      onDeadLetter: () => console.error('[local] a reset request went to the dead-letter queue (see /_local/queue)'),
+    });
+    const queueUrl = await queue.start();
+    started.push(queue);
+
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, '127.0.0.1', () => resolve());
+    });
+    started.push({
+      stop: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const portalName = options.portalName ?? process.env.PORTAL_NAME ?? portalDefaults.name;
+
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
+      AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+      TABLE_NAME: bootstrapped.tableName,
+      USER_POOL_ID: bootstrapped.userPoolId,
+      USER_POOL_CLIENT_ID: bootstrapped.clientId,
+      SENDER_EMAIL: 'no-reply@support.example.com',
+      EMAIL_TEMPLATE_PREFIX: bootstrapped.templatePrefix,
+      SITE_URL: url,
+      RESET_QUEUE_URL: queueUrl,
+      PORTAL_NAME: portalName,
+      ...options.env,
+    });
+
+    const handlers = new Map<string, ApiHandler>();
+    for (const route of Object.values(apiRoutes) as ApiRoute[]) {
+      const module = (await import(`../../lambdas/handlers/${route.handler}`)) as { handler: ApiHandler };
+      handlers.set(`${route.method} ${route.path}`, module.handler);
+    }
+    const worker = (await import(`../../lambdas/handlers/${consumer.handler}`)) as { handler: QueueHandler };
+    queue.attach(worker.handler);
+
+    const site = buildSite({
+      outDir: join(dataDir, 'site'),
+      portalName,
+      primaryColour: process.env.PRIMARY_COLOUR ?? portalDefaults.primaryColour,
+    });
+    const files = loadSite(site.outDir, site.immutableFiles);
+    const host = new URL(url).host;
+
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      void handle(req, res).catch((error: unknown) => {
+        console.error('[local] request failed', error);
+        if (!res.headersSent)
+          writeApiGatewayResult(res, { statusCode: 500, body: '{"message":"Internal Server Error"}' });
+      });
+    });
+
+    async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      const path = new URL(req.url ?? '/', url).pathname;
+      const method = req.method ?? 'GET';
+      // One canonical origin, as with the real domain: SITE_URL is what links and the Origin check use.
+      if (req.headers.host !== host && (method === 'GET' || method === 'HEAD')) {
+        res.writeHead(301, { location: `${url}${req.url ?? '/'}` });
+        res.end();
+        return;
+      }
+      if (path === '/api' || path.startsWith('/api/')) {
+        const handler = handlers.get(`${method} ${path}`);
+        if (!handler) {
+          const known = (Object.values(apiRoutes) as ApiRoute[]).some((r) => r.path === path);
+          writeApiGatewayResult(res, problem(known ? 'method_not_allowed' : 'not_found'));
+          return;
+        }
+        const body = await readBody(req);
+        if (body === undefined) {
+          writeApiGatewayResult(res, problem('payload_too_large'));
+          return;
+        }
+        const requestId = randomUUID();
+        const event = toApiGatewayEvent(req, body, `${method} ${path}`);
+        writeApiGatewayResult(res, await handler(event, { awsRequestId: requestId }));
+        return;
+      }
+      if (path === '/_local/inbox' && method === 'GET') {
+        writeApiGatewayResult(res, {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          body: JSON.stringify(await readInbox(endpoints.ses)),
+        });
+        return;
+      }
+      if (path === '/_local/queue' && method === 'GET') {
+        writeApiGatewayResult(res, {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          body: JSON.stringify(queue.stats()),
+        });
+        return;
+      }
+      const file = files.get(path);
+      if (!file || (method !== 'GET' && method !== 'HEAD')) {
+        res.writeHead(file ? 405 : 404, { ...PAGE_SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+        res.end(
+          file
+            ? ''
+            : '<!DOCTYPE html><title>Not found</title><p>There is no page here. <a href="/">Go to the login page</a>.</p>',
+        );
+        return;
+      }
+      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const body = gzip ? file.gzip : file.body;
+      res.writeHead(200, {
+        ...PAGE_SECURITY_HEADERS,
+        'content-type': file.type,
+        'cache-control': file.cacheControl,
+        'content-length': String(body.length),
+        vary: 'accept-encoding',
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      });
+      res.end(method === 'HEAD' ? undefined : body);
+    }
+
+    return {
+      url,
+      sesUrl: endpoints.ses,
+      bootstrapped,
+      queue,
+      endpoints,
+      stop: async () => {
+        await stopAll();
+        if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
