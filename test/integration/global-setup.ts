@@ -1,0 +1,22 @@
+// Starts the whole local stack once for the integration suite; tests reach it over HTTP.
+import { startLocalStack } from '../../lib/local/local-stack';
+
+declare global {
+  // biome-ignore lint/suspicious/noVar: a global shared with global-teardown.ts
+  var __supportAccessStop: (() => Promise<void>) | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  const stack = await startLocalStack({ port: 0, queueRetryDelayMs: 200 });
+  globalThis.__supportAccessStop = () => stack.stop();
+  Object.assign(process.env, {
+    SUPPORT_ACCESS_URL: stack.url,
+    SUPPORT_ACCESS_SES_URL: stack.sesUrl,
+    SUPPORT_ACCESS_DYNAMODB: stack.endpoints.dynamodb,
+    SUPPORT_ACCESS_TABLE: stack.bootstrapped.tableName,
+    SUPPORT_ACCESS_COGNITO: stack.endpoints.cognito,
+    SUPPORT_ACCESS_USER_POOL: stack.bootstrapped.userPoolId,
+    SUPPORT_ACCESS_DEMO: JSON.stringify(stack.bootstrapped.demo),
+  });
+}

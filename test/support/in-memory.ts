@@ -1,0 +1,173 @@
+// In-memory implementations of the domain's ports, with the same semantics as the adapters
+// (conditional claims, expiry checks), for fast unit tests of the domain.
+import type {
+  ChallengeRecord,
+  ClaimResult,
+  Clock,
+  Log,
+  Mailer,
+  NewPasswordEmail,
+  PortalUser,
+  ResetLinkEmail,
+  ResetRequestMessage,
+  ResetRequestQueue,
+  ResetTokenRecord,
+  ResetTokenStore,
+  SessionRecord,
+  SessionStore,
+  SignInOutcome,
+  UserDirectory,
+} from '../../lambdas/domain/ports';
+
+export class FakeClock implements Clock {
+  constructor(public time = Date.UTC(2026, 10, 26, 18, 0, 0)) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+export const silentLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export class MemoryTokenStore implements ResetTokenStore {
+  readonly tokens = new Map<string, ResetTokenRecord>();
+
+  async create(token: ResetTokenRecord): Promise<void> {
+    if (this.tokens.has(token.hash)) throw new Error('duplicate token');
+    this.tokens.set(token.hash, { ...token });
+  }
+  async find(hash: string): Promise<ResetTokenRecord | undefined> {
+    return this.tokens.get(hash);
+  }
+  async claim(hash: string, now: number, leaseUntil: number): Promise<ClaimResult> {
+    const current = this.tokens.get(hash);
+    const claimable =
+      current !== undefined &&
+      current.expiresAt > now &&
+      (current.status === 'PENDING' || (current.status === 'CLAIMED' && (current.claimUntil ?? 0) < now));
+    if (!claimable) return { claimed: false, current };
+    const token = { ...current, status: 'CLAIMED' as const, claimUntil: leaseUntil };
+    this.tokens.set(hash, token);
+    return { claimed: true, token };
+  }
+  async release(hash: string): Promise<void> {
+    const current = this.tokens.get(hash);
+    if (current?.status === 'CLAIMED') this.tokens.set(hash, { ...current, status: 'PENDING' });
+  }
+  async markUsed(hash: string): Promise<void> {
+    const current = this.tokens.get(hash);
+    if (current?.status === 'CLAIMED') this.tokens.set(hash, { ...current, status: 'USED' });
+  }
+  async revokeOthers(username: string, keepHash: string | undefined): Promise<number> {
+    let count = 0;
+    for (const [hash, token] of this.tokens) {
+      if (token.username === username && token.status === 'PENDING' && hash !== keepHash) {
+        this.tokens.set(hash, { ...token, status: 'REVOKED' });
+        count++;
+      }
+    }
+    return count;
+  }
+}
+
+export class MemorySessionStore implements SessionStore {
+  readonly sessions = new Map<string, SessionRecord>();
+  readonly challenges = new Map<string, ChallengeRecord>();
+  async createSession(session: SessionRecord): Promise<void> {
+    this.sessions.set(session.hash, session);
+  }
+  async findSession(hash: string, now: number): Promise<SessionRecord | undefined> {
+    const session = this.sessions.get(hash);
+    return session && session.expiresAt > now ? session : undefined;
+  }
+  async deleteSession(hash: string): Promise<void> {
+    this.sessions.delete(hash);
+  }
+  async createChallenge(challenge: ChallengeRecord): Promise<void> {
+    this.challenges.set(challenge.hash, challenge);
+  }
+  async findChallenge(hash: string, now: number): Promise<ChallengeRecord | undefined> {
+    const challenge = this.challenges.get(hash);
+    return challenge && challenge.expiresAt > now ? challenge : undefined;
+  }
+  async deleteChallenge(hash: string): Promise<void> {
+    this.challenges.delete(hash);
+  }
+}
+
+interface StoredUser extends PortalUser {
+  password: string;
+  temporary: boolean;
+}
+
+export class MemoryUserDirectory implements UserDirectory {
+  readonly users = new Map<string, StoredUser>();
+  failSetPassword: Error | undefined;
+
+  add(user: { username: string; email: string; password: string; enabled?: boolean }): void {
+    this.users.set(user.username, { enabled: true, temporary: false, ...user });
+  }
+  async findByLogin(login: string): Promise<PortalUser | undefined> {
+    const found = login.includes('@')
+      ? [...this.users.values()].find((u) => u.email.toLowerCase() === login)
+      : this.users.get(login);
+    return found ? { username: found.username, email: found.email, enabled: found.enabled } : undefined;
+  }
+  async setTemporaryPassword(username: string, password: string): Promise<void> {
+    if (this.failSetPassword) throw this.failSetPassword;
+    const user = this.users.get(username);
+    if (!user) throw Object.assign(new Error('no such user'), { name: 'UserNotFoundException' });
+    user.password = password;
+    user.temporary = true;
+  }
+  async signIn(username: string, password: string): Promise<SignInOutcome> {
+    const user = this.users.get(username);
+    if (!user || !user.enabled || user.password !== password) return { kind: 'invalid_credentials' };
+    if (user.temporary) return { kind: 'new_password_required', username, challengeSession: `session-for-${username}` };
+    return { kind: 'signed_in', username };
+  }
+  async completeNewPassword(username: string, challengeSession: string, newPassword: string): Promise<SignInOutcome> {
+    const user = this.users.get(username);
+    if (!user || challengeSession !== `session-for-${username}`) return { kind: 'invalid_credentials' };
+    user.password = newPassword;
+    user.temporary = false;
+    return { kind: 'signed_in', username };
+  }
+}
+
+export class MemoryMailer implements Mailer {
+  readonly resetLinks: ResetLinkEmail[] = [];
+  readonly newPasswords: NewPasswordEmail[] = [];
+  failNext: Error | undefined;
+  async sendResetLink(email: ResetLinkEmail): Promise<void> {
+    this.throwIfFailing();
+    this.resetLinks.push(email);
+  }
+  async sendNewPassword(email: NewPasswordEmail): Promise<void> {
+    this.throwIfFailing();
+    this.newPasswords.push(email);
+  }
+  private throwIfFailing(): void {
+    const failure = this.failNext;
+    this.failNext = undefined;
+    if (failure) throw failure;
+  }
+}
+
+export class MemoryQueue implements ResetRequestQueue {
+  readonly messages: ResetRequestMessage[] = [];
+  failWith: Error | undefined;
+  async enqueue(message: ResetRequestMessage): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.messages.push(message);
+  }
+}
+
+/** The token inside a reset link. */
+export function tokenFromLink(url: string): string {
+  const token = /#token=([A-Za-z0-9_-]+)$/.exec(url)?.[1];
+  if (!token) throw new Error(`no token in ${url}`);
+  return token;
+}

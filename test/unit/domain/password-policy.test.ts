@@ -1,0 +1,53 @@
+import { applicableRules, passwordPolicy, unmetPasswordRules } from '../../../lambdas/definitions/password-policy';
+import { newTemporaryPassword } from '../../../lambdas/domain/secrets';
+
+describe('password policy', () => {
+  it('accepts a password that meets every rule', () => {
+    expect(unmetPasswordRules('Correct-Horse-42', 'demo')).toEqual([]);
+  });
+
+  it('names every rule a weak password breaks', () => {
+    expect(unmetPasswordRules('short')).toEqual(['min_length', 'uppercase', 'digit']);
+    expect(unmetPasswordRules('ALLUPPERCASE123')).toEqual(['lowercase']);
+  });
+
+  it('refuses the username as password, whatever the case', () => {
+    expect(unmetPasswordRules('Demo.User.2026', 'demo.user.2026')).toContain('not_username');
+  });
+
+  it('refuses leading or trailing spaces, as Cognito does', () => {
+    expect(unmetPasswordRules(' Correct-Horse-42')).toEqual(['no_edge_spaces']);
+  });
+
+  it('counts characters, not UTF-16 units, for the length rules', () => {
+    const emoji = '😀'.repeat(passwordPolicy.minLength - 3);
+    expect(unmetPasswordRules(`Aa1${emoji}`)).toEqual([]);
+  });
+
+  it('refuses a password over the maximum length', () => {
+    expect(unmetPasswordRules(`Aa1${'x'.repeat(passwordPolicy.maxLength)}`)).toEqual(['max_length']);
+  });
+
+  it('lists a symbol rule only when the policy asks for one', () => {
+    expect(applicableRules({ ...passwordPolicy, requireSymbols: false })).not.toContain('symbol');
+    expect(applicableRules({ ...passwordPolicy, requireSymbols: true })).toContain('symbol');
+  });
+
+  it('generates temporary passwords that always meet the policy, even a stricter one', () => {
+    const strict = { ...passwordPolicy, requireSymbols: true, minLength: 20 };
+    for (let i = 0; i < 500; i++) {
+      expect(unmetPasswordRules(newTemporaryPassword())).toEqual([]);
+      expect(unmetPasswordRules(newTemporaryPassword(strict), undefined, strict)).toEqual([]);
+    }
+  });
+
+  it('generates temporary passwords without look-alike characters and without repeats across calls', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const password = newTemporaryPassword();
+      expect(password).not.toMatch(/[0O1lI]/);
+      seen.add(password);
+    }
+    expect(seen.size).toBe(200);
+  });
+});

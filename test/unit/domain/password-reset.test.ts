@@ -1,0 +1,191 @@
+import {
+  confirmPasswordReset,
+  processResetRequest,
+  requestPasswordReset,
+} from '../../../lambdas/domain/password-reset';
+import { hashToken, newToken } from '../../../lambdas/domain/secrets';
+import {
+  FakeClock,
+  MemoryMailer,
+  MemoryQueue,
+  MemoryTokenStore,
+  MemoryUserDirectory,
+  silentLog,
+  tokenFromLink,
+} from '../../support/in-memory';
+
+function setup() {
+  const clock = new FakeClock();
+  const users = new MemoryUserDirectory();
+  users.add({ username: 'demo', email: 'demo@example.com', password: 'Old-Password-1' });
+  users.add({ username: 'gone', email: 'gone@example.com', password: 'Old-Password-1', enabled: false });
+  const tokens = new MemoryTokenStore();
+  const mailer = new MemoryMailer();
+  const worker = {
+    users,
+    tokens,
+    mailer,
+    clock,
+    log: silentLog,
+    siteUrl: 'https://support.example.com',
+    tokenMinutes: 30,
+  };
+  const confirm = { users, tokens, mailer, clock, log: silentLog };
+  const request = (login: string) =>
+    processResetRequest({ v: 1, login, requestedAt: clock.now(), sourceIp: '203.0.113.7', requestId: 'r1' }, worker);
+  const lastToken = () => tokenFromLink(mailer.resetLinks.at(-1)?.resetUrl ?? '');
+  return { clock, users, tokens, mailer, worker, confirm, request, lastToken };
+}
+
+describe('requesting a reset', () => {
+  it('queues the normalised login with the source IP and does nothing else', async () => {
+    const queue = new MemoryQueue();
+    await requestPasswordReset(
+      { login: '  Demo@Example.COM ', sourceIp: '203.0.113.7', requestId: 'r1' },
+      { queue, clock: new FakeClock() },
+    );
+    expect(queue.messages).toEqual([
+      expect.objectContaining({ v: 1, login: 'demo@example.com', sourceIp: '203.0.113.7', requestId: 'r1' }),
+    ]);
+  });
+
+  it('queues an old link as its hash only, never the token itself', async () => {
+    const queue = new MemoryQueue();
+    const token = newToken();
+    await requestPasswordReset({ token, sourceIp: 'ip', requestId: 'r' }, { queue, clock: new FakeClock() });
+    expect(queue.messages[0]?.tokenHash).toBe(hashToken(token));
+    expect(JSON.stringify(queue.messages)).not.toContain(token);
+  });
+
+  it('reports a queue failure as temporarily unavailable, so the user is asked to try again', async () => {
+    const queue = new MemoryQueue();
+    queue.failWith = new Error('throttled');
+    await expect(
+      requestPasswordReset({ login: 'demo', sourceIp: 'ip', requestId: 'r' }, { queue, clock: new FakeClock() }),
+    ).rejects.toMatchObject({ code: 'temporarily_unavailable' });
+  });
+});
+
+describe('the worker', () => {
+  it('emails a link for a known username or email, storing only the token hash with its expiry', async () => {
+    const { request, mailer, tokens, lastToken, clock } = setup();
+    await expect(request('demo@example.com')).resolves.toBe('sent');
+    expect(mailer.resetLinks).toHaveLength(1);
+    const email = mailer.resetLinks[0];
+    expect(email).toMatchObject({ to: 'demo@example.com', username: 'demo', validMinutes: 30 });
+    expect(email?.resetUrl).toMatch(/^https:\/\/support\.example\.com\/reset#token=[A-Za-z0-9_-]{43}$/);
+    const stored = tokens.tokens.get(hashToken(lastToken()));
+    expect(stored).toMatchObject({ username: 'demo', status: 'PENDING', expiresAt: clock.now() + 30 * 60_000 });
+    expect(JSON.stringify([...tokens.tokens.values()])).not.toContain(lastToken());
+  });
+
+  it('sends nothing for an unknown or a disabled account', async () => {
+    const { request, mailer, tokens } = setup();
+    await expect(request('nobody@example.com')).resolves.toBe('no_account');
+    await expect(request('gone')).resolves.toBe('account_disabled');
+    expect(mailer.resetLinks).toHaveLength(0);
+    expect(tokens.tokens.size).toBe(0);
+  });
+
+  it('revokes older pending links when a new one is sent: only the newest link lives', async () => {
+    const { request, lastToken, confirm } = setup();
+    await request('demo');
+    const first = lastToken();
+    await request('demo');
+    const second = lastToken();
+    await expect(confirmPasswordReset(first, confirm)).rejects.toMatchObject({ code: 'link_replaced' });
+    await expect(confirmPasswordReset(second, confirm)).resolves.toEqual({ username: 'demo' });
+  });
+
+  it('sends a fresh link when asked from an old link, to the account that link belonged to', async () => {
+    const { request, lastToken, worker, mailer, clock } = setup();
+    await request('demo');
+    const old = lastToken();
+    clock.advance(31 * 60_000);
+    const outcome = await processResetRequest(
+      { v: 1, tokenHash: hashToken(old), requestedAt: clock.now(), sourceIp: 'ip', requestId: 'r2' },
+      worker,
+    );
+    expect(outcome).toBe('sent');
+    expect(mailer.resetLinks).toHaveLength(2);
+    expect(lastToken()).not.toBe(old);
+  });
+
+  it('lets an email failure propagate, so the queue retries the request', async () => {
+    const { request, mailer } = setup();
+    mailer.failNext = new Error('SES throttled');
+    await expect(request('demo')).rejects.toThrow('SES throttled');
+  });
+});
+
+describe('confirming a reset', () => {
+  it('sets a temporary password, emails it with the request time and IP, and spends the link', async () => {
+    const { request, lastToken, confirm, users, mailer, tokens } = setup();
+    await request('demo');
+    const token = lastToken();
+    await expect(confirmPasswordReset(token, confirm)).resolves.toEqual({ username: 'demo' });
+    const user = users.users.get('demo');
+    expect(user?.temporary).toBe(true);
+    expect(mailer.newPasswords).toEqual([
+      expect.objectContaining({ to: 'demo@example.com', temporaryPassword: user?.password, requestIp: '203.0.113.7' }),
+    ]);
+    expect(tokens.tokens.get(hashToken(token))?.status).toBe('USED');
+    await expect(confirmPasswordReset(token, confirm)).rejects.toMatchObject({ code: 'link_used' });
+    expect(mailer.newPasswords).toHaveLength(1);
+  });
+
+  it('refuses an expired link and changes nothing', async () => {
+    const { request, lastToken, confirm, clock, users } = setup();
+    await request('demo');
+    clock.advance(30 * 60_000);
+    await expect(confirmPasswordReset(lastToken(), confirm)).rejects.toMatchObject({ code: 'link_expired' });
+    expect(users.users.get('demo')?.temporary).toBe(false);
+  });
+
+  it('refuses malformed and unknown links as invalid', async () => {
+    const { confirm } = setup();
+    await expect(confirmPasswordReset('not-a-token', confirm)).rejects.toMatchObject({ code: 'link_invalid' });
+    await expect(confirmPasswordReset(newToken(), confirm)).rejects.toMatchObject({ code: 'link_invalid' });
+  });
+
+  it('keeps the link usable when the new-password email cannot be sent', async () => {
+    const { request, lastToken, confirm, mailer, tokens } = setup();
+    await request('demo');
+    const token = lastToken();
+    mailer.failNext = new Error('SES 500');
+    await expect(confirmPasswordReset(token, confirm)).rejects.toMatchObject({ code: 'temporarily_unavailable' });
+    expect(tokens.tokens.get(hashToken(token))?.status).toBe('PENDING');
+    await expect(confirmPasswordReset(token, confirm)).resolves.toEqual({ username: 'demo' });
+    expect(mailer.newPasswords).toHaveLength(1);
+  });
+
+  it('keeps the link usable when Cognito refuses to set the password', async () => {
+    const { request, lastToken, confirm, users, mailer } = setup();
+    await request('demo');
+    users.failSetPassword = new Error('Cognito 500');
+    await expect(confirmPasswordReset(lastToken(), confirm)).rejects.toMatchObject({ code: 'temporarily_unavailable' });
+    expect(mailer.newPasswords).toHaveLength(0);
+    users.failSetPassword = undefined;
+    await expect(confirmPasswordReset(lastToken(), confirm)).resolves.toEqual({ username: 'demo' });
+  });
+
+  it('answers "busy" while another request holds the link, and frees it when the lease lapses', async () => {
+    const { request, lastToken, confirm, tokens, clock } = setup();
+    await request('demo');
+    const hash = hashToken(lastToken());
+    await tokens.claim(hash, clock.now(), clock.now() + 60_000); // a confirm that crashed mid-way
+    await expect(confirmPasswordReset(lastToken(), confirm)).rejects.toMatchObject({ code: 'link_busy' });
+    clock.advance(61_000);
+    await expect(confirmPasswordReset(lastToken(), confirm)).resolves.toEqual({ username: 'demo' });
+  });
+
+  it('lets exactly one of many concurrent confirms win', async () => {
+    const { request, lastToken, confirm, mailer } = setup();
+    await request('demo');
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => confirmPasswordReset(lastToken(), confirm)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(mailer.newPasswords).toHaveLength(1);
+  });
+});

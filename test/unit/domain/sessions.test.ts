@@ -1,0 +1,84 @@
+import { chooseNewPassword, currentSession, signIn, signOut } from '../../../lambdas/domain/sessions';
+import { FakeClock, MemorySessionStore, MemoryUserDirectory, silentLog } from '../../support/in-memory';
+
+function setup() {
+  const users = new MemoryUserDirectory();
+  users.add({ username: 'demo', email: 'demo@example.com', password: 'Correct-Horse-42' });
+  const sessions = new MemorySessionStore();
+  const clock = new FakeClock();
+  const deps = { users, sessions, clock, log: silentLog, sessionMinutes: 60, challengeSeconds: 180 };
+  return { users, sessions, clock, deps };
+}
+
+describe('signing in', () => {
+  it('starts a server-side session stored by hash only', async () => {
+    const { deps, sessions } = setup();
+    const result = await signIn('Demo', 'Correct-Horse-42', deps);
+    expect(result.kind).toBe('signed_in');
+    if (result.kind !== 'signed_in') return;
+    expect(result.session.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(result.session.maxAgeSeconds).toBe(3600);
+    expect([...sessions.sessions.keys()]).not.toContain(result.session.value);
+    await expect(currentSession(result.session.value, deps)).resolves.toEqual({ username: 'demo' });
+  });
+
+  it('signs in with the email address too', async () => {
+    const { deps } = setup();
+    await expect(signIn('DEMO@example.com', 'Correct-Horse-42', deps)).resolves.toMatchObject({ username: 'demo' });
+  });
+
+  it('gives one answer for a wrong password and an unknown user', async () => {
+    const { deps } = setup();
+    await expect(signIn('demo', 'wrong', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(signIn('nobody', 'wrong', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(signIn('nobody@example.com', 'wrong', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+  });
+
+  it('ends the session when it expires', async () => {
+    const { deps, clock } = setup();
+    const result = await signIn('demo', 'Correct-Horse-42', deps);
+    if (result.kind !== 'signed_in') throw new Error('expected a session');
+    clock.advance(60 * 60_000);
+    await expect(currentSession(result.session.value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+  });
+
+  it('signs out on the server: the old cookie value no longer works', async () => {
+    const { deps } = setup();
+    const result = await signIn('demo', 'Correct-Horse-42', deps);
+    if (result.kind !== 'signed_in') throw new Error('expected a session');
+    await signOut(result.session.value, deps);
+    await expect(currentSession(result.session.value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+    await expect(signOut(result.session.value, deps)).resolves.toBeUndefined();
+  });
+});
+
+describe('a temporary password', () => {
+  it('leads to a challenge, then a policy-checked new password, then a session', async () => {
+    const { deps, users } = setup();
+    await users.setTemporaryPassword('demo', 'Temporary-Pass-99');
+    const first = await signIn('demo', 'Temporary-Pass-99', deps);
+    expect(first.kind).toBe('new_password_required');
+    if (first.kind !== 'new_password_required') return;
+    await expect(chooseNewPassword(first.challenge.value, 'weak', deps)).rejects.toMatchObject({
+      code: 'password_policy',
+      rules: ['min_length', 'uppercase', 'digit'],
+    });
+    const done = await chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps);
+    expect(done).toMatchObject({ kind: 'signed_in', username: 'demo' });
+    await expect(signIn('demo', 'My-Own-Password-7', deps)).resolves.toMatchObject({ kind: 'signed_in' });
+  });
+
+  it('refuses the new-password step without a live challenge', async () => {
+    const { deps, users, clock } = setup();
+    await expect(chooseNewPassword(undefined, 'My-Own-Password-7', deps)).rejects.toMatchObject({
+      code: 'challenge_expired',
+    });
+    await users.setTemporaryPassword('demo', 'Temporary-Pass-99');
+    const first = await signIn('demo', 'Temporary-Pass-99', deps);
+    if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
+    clock.advance(181_000);
+    await expect(chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps)).rejects.toMatchObject({
+      code: 'challenge_expired',
+    });
+  });
+});

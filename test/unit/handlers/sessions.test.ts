@@ -1,0 +1,196 @@
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  ListUsersCommand,
+  RespondToAuthChallengeCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { hashToken, newToken } from '../../../lambdas/domain/secrets';
+import { handler as createSession } from '../../../lambdas/handlers/session-create';
+import { handler as deleteSession } from '../../../lambdas/handlers/session-delete';
+import { handler as getSession } from '../../../lambdas/handlers/session-get';
+import { handler as choosePassword } from '../../../lambdas/handlers/session-new-password';
+import { apiEvent, parseBody } from '../../support/events';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const cognito = mockClient(CognitoIdentityProviderClient);
+
+beforeEach(() => {
+  dynamo.reset();
+  cognito.reset();
+  dynamo.on(PutCommand).resolves({});
+  dynamo.on(DeleteCommand).resolves({});
+});
+
+const notAuthorized = () =>
+  Object.assign(new Error('Incorrect username or password.'), { name: 'NotAuthorizedException', $metadata: {} });
+
+function cookieValue(cookies: string[] | undefined, name: string): string | undefined {
+  const cookie = cookies?.find((c) => c.startsWith(`${name}=`));
+  return cookie?.slice(name.length + 1).split(';')[0];
+}
+
+describe('POST /api/session', () => {
+  it('signs in and sets a Secure, HttpOnly, SameSite=Strict, __Host- session cookie over https', async () => {
+    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
+    const response = await createSession(
+      apiEvent('POST', '/api/session', { body: { username: 'Demo', password: 'Correct-Horse-42' } }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(parseBody(response)).toEqual({ username: 'demo' });
+    const cookie = response.cookies?.find((c) => c.startsWith('__Host-sa_session='));
+    expect(cookie).toMatch(/; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/);
+    expect(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input).toMatchObject({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: 'test-client',
+      AuthParameters: { USERNAME: 'demo', PASSWORD: 'Correct-Horse-42' },
+    });
+    const stored = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    const value = cookieValue(response.cookies, '__Host-sa_session') ?? '';
+    expect(stored?.pk).toBe(`SESSION#${hashToken(value)}`);
+    expect(JSON.stringify(stored)).not.toContain(value);
+  });
+
+  it('answers a wrong password and an unknown email with the same 401', async () => {
+    cognito.on(InitiateAuthCommand).rejects(notAuthorized());
+    cognito.on(ListUsersCommand).resolves({ Users: [] });
+    const wrong = await createSession(
+      apiEvent('POST', '/api/session', { body: { username: 'demo', password: 'nope' } }),
+    );
+    const unknown = await createSession(
+      apiEvent('POST', '/api/session', { body: { username: 'x@example.com', password: 'nope' } }),
+    );
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown).toEqual(wrong);
+    expect(parseBody(wrong).error).toBe('invalid_credentials');
+    expect(wrong.body).not.toContain('Incorrect');
+    expect(wrong.cookies).toBeUndefined();
+  });
+
+  it('turns a temporary password into a NEW_PASSWORD_REQUIRED challenge kept server-side', async () => {
+    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'cognito-session' });
+    const response = await createSession(
+      apiEvent('POST', '/api/session', { body: { username: 'demo', password: 'Temp-Pass-123' } }),
+    );
+    expect(parseBody(response)).toMatchObject({ challenge: 'NEW_PASSWORD_REQUIRED' });
+    expect(response.cookies?.[0]).toMatch(
+      /^__Host-sa_challenge=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=180; Secure$/,
+    );
+    expect(JSON.stringify(response)).not.toContain('cognito-session');
+    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      challengeSession: 'cognito-session',
+      username: 'demo',
+    });
+  });
+
+  it('answers 503, not 500, when Cognito is down', async () => {
+    cognito
+      .on(InitiateAuthCommand)
+      .rejects(
+        Object.assign(new Error('InternalErrorException'), {
+          name: 'InternalErrorException',
+          $metadata: { httpStatusCode: 500 },
+        }),
+      );
+    const response = await createSession(
+      apiEvent('POST', '/api/session', { body: { username: 'demo', password: 'x' } }),
+    );
+    expect(response.statusCode).toBe(503);
+  });
+});
+
+describe('POST /api/session/new-password', () => {
+  const challenge = newToken();
+  const challengeItem = { username: 'demo', challengeSession: 'cognito-session', expiresAt: Date.now() + 60_000 };
+
+  it('refuses a password that breaks the policy, naming the rules, without calling Cognito', async () => {
+    dynamo.on(GetCommand).resolves({ Item: challengeItem });
+    const response = await choosePassword(
+      apiEvent('POST', '/api/session/new-password', {
+        body: { newPassword: 'short' },
+        cookies: [`__Host-sa_challenge=${challenge}`],
+      }),
+    );
+    expect(response.statusCode).toBe(400);
+    const body = parseBody(response);
+    expect(body.error).toBe('password_policy');
+    expect((body.rules as { rule: string }[]).map((r) => r.rule)).toEqual(['min_length', 'uppercase', 'digit']);
+    expect(body.message).toContain('At least 12 characters');
+    expect(cognito).not.toHaveReceivedCommand(RespondToAuthChallengeCommand);
+  });
+
+  it('answers the challenge and starts a session', async () => {
+    dynamo.on(GetCommand).resolves({ Item: challengeItem });
+    cognito.on(RespondToAuthChallengeCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
+    const response = await choosePassword(
+      apiEvent('POST', '/api/session/new-password', {
+        body: { newPassword: 'My-Own-Password-7' },
+        cookies: [`__Host-sa_challenge=${challenge}`],
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0]?.args[0].input).toMatchObject({
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: 'cognito-session',
+      ChallengeResponses: { USERNAME: 'demo', NEW_PASSWORD: 'My-Own-Password-7' },
+    });
+    expect(response.cookies).toEqual([
+      expect.stringMatching(/^__Host-sa_session=[\w-]{43};/),
+      expect.stringMatching(/^__Host-sa_challenge=; .*Max-Age=0/),
+    ]);
+  });
+
+  it('answers 401 challenge_expired without the challenge cookie', async () => {
+    const response = await choosePassword(
+      apiEvent('POST', '/api/session/new-password', { body: { newPassword: 'My-Own-Password-7' } }),
+    );
+    expect(response.statusCode).toBe(401);
+    expect(parseBody(response).error).toBe('challenge_expired');
+  });
+});
+
+describe('GET and DELETE /api/session', () => {
+  const session = newToken();
+
+  it('says who is signed in, and 401 for nobody or an expired session', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { username: 'demo', createdAt: 0, expiresAt: Date.now() + 60_000 } });
+    const ok = await getSession(apiEvent('GET', '/api/session', { cookies: [`__Host-sa_session=${session}`] }));
+    expect(parseBody(ok)).toEqual({ username: 'demo' });
+    const none = await getSession(apiEvent('GET', '/api/session'));
+    expect(none.statusCode).toBe(401);
+    dynamo.on(GetCommand).resolves({ Item: { username: 'demo', createdAt: 0, expiresAt: Date.now() - 1 } });
+    const expired = await getSession(apiEvent('GET', '/api/session', { cookies: [`__Host-sa_session=${session}`] }));
+    expect(expired.statusCode).toBe(401);
+  });
+
+  it('ignores a cookie without the __Host- prefix when the site is https', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { username: 'demo', createdAt: 0, expiresAt: Date.now() + 60_000 } });
+    const response = await getSession(apiEvent('GET', '/api/session', { cookies: [`sa_session=${session}`] }));
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('deletes the session on the server and clears the cookie', async () => {
+    const response = await deleteSession(
+      apiEvent('DELETE', '/api/session', { cookies: [`__Host-sa_session=${session}`] }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({
+      pk: `SESSION#${hashToken(session)}`,
+      sk: 'SESSION',
+    });
+    expect(response.cookies).toEqual([expect.stringMatching(/^__Host-sa_session=; .*Max-Age=0/)]);
+  });
+
+  it('refuses a sign-out forged from another site', async () => {
+    const response = await deleteSession(
+      apiEvent('DELETE', '/api/session', {
+        cookies: [`__Host-sa_session=${session}`],
+        headers: { origin: 'https://evil.example' },
+      }),
+    );
+    expect(response.statusCode).toBe(403);
+    expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
+  });
+});

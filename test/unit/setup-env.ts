@@ -1,0 +1,15 @@
+// Environment for handler modules under unit test: they read configuration when first loaded.
+// No endpoint is set: every AWS client is mocked with aws-sdk-client-mock.
+Object.assign(process.env, {
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+  SITE_URL: 'https://support.example.com',
+  TABLE_NAME: 'support-access-test',
+  USER_POOL_ID: 'eu-west-1_TEST',
+  USER_POOL_CLIENT_ID: 'test-client',
+  SENDER_EMAIL: 'no-reply@support.example.com',
+  EMAIL_TEMPLATE_PREFIX: 'support-access',
+  RESET_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/reset-requests',
+});
