@@ -2,7 +2,6 @@
 import { startLocalStack } from '../../lib/local/local-stack';
 
 declare global {
-  // biome-ignore lint/suspicious/noVar: a global shared with global-teardown.ts
   var __supportAccessStop: (() => Promise<void>) | undefined;
 }
 

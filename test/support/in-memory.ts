@@ -124,7 +124,7 @@ export class MemoryUserDirectory implements UserDirectory {
   }
   async signIn(username: string, password: string): Promise<SignInOutcome> {
     const user = this.users.get(username);
-    if (!user || !user.enabled || user.password !== password) return { kind: 'invalid_credentials' };
+    if (!user?.enabled || user.password !== password) return { kind: 'invalid_credentials' };
     if (user.temporary) return { kind: 'new_password_required', username, challengeSession: `session-for-${username}` };
     return { kind: 'signed_in', username };
   }

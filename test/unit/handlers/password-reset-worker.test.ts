@@ -28,11 +28,9 @@ beforeEach(() => {
   cognito
     .on(AdminGetUserCommand)
     .resolves({ Username: 'demo', Enabled: true, UserAttributes: [{ Name: 'email', Value: 'demo@example.com' }] });
-  cognito
-    .on(ListUsersCommand)
-    .resolves({
-      Users: [{ Username: 'demo', Enabled: true, Attributes: [{ Name: 'email', Value: 'demo@example.com' }] }],
-    });
+  cognito.on(ListUsersCommand).resolves({
+    Users: [{ Username: 'demo', Enabled: true, Attributes: [{ Name: 'email', Value: 'demo@example.com' }] }],
+  });
 });
 
 describe('reset-request worker', () => {

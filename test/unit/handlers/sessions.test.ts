@@ -86,14 +86,12 @@ describe('POST /api/session', () => {
   });
 
   it('answers 503, not 500, when Cognito is down', async () => {
-    cognito
-      .on(InitiateAuthCommand)
-      .rejects(
-        Object.assign(new Error('InternalErrorException'), {
-          name: 'InternalErrorException',
-          $metadata: { httpStatusCode: 500 },
-        }),
-      );
+    cognito.on(InitiateAuthCommand).rejects(
+      Object.assign(new Error('InternalErrorException'), {
+        name: 'InternalErrorException',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
     const response = await createSession(
       apiEvent('POST', '/api/session', { body: { username: 'demo', password: 'x' } }),
     );
