@@ -64,12 +64,20 @@ export function siteConfig(env: Env = process.env): SiteConfig {
 
 export interface LifetimeConfig {
   readonly resetTokenMinutes: number;
+  readonly temporaryPasswordMinutes: number;
   readonly sessionMinutes: number;
 }
 
 export function lifetimeConfig(env: Env = process.env): LifetimeConfig {
   return {
     resetTokenMinutes: integerEnv('RESET_TOKEN_MINUTES', lifetimeDefaults.resetTokenMinutes, 5, 24 * 60, env),
+    temporaryPasswordMinutes: integerEnv(
+      'TEMPORARY_PASSWORD_MINUTES',
+      lifetimeDefaults.temporaryPasswordMinutes,
+      5,
+      24 * 60,
+      env,
+    ),
     sessionMinutes: integerEnv('SESSION_MINUTES', lifetimeDefaults.sessionMinutes, 5, 24 * 60, env),
   };
 }

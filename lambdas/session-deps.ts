@@ -5,17 +5,19 @@ import { systemClock } from './domain/ports';
 import type { SessionDeps, SignInResult } from './domain/sessions';
 import type { RequestScope } from './http/handler';
 import { clearCookie, json, type Response, setCookie } from './http/responses';
-import { sessionStore, userDirectory } from './wiring';
+import { sessionStore, temporaryPasswordStore, userDirectory } from './wiring';
 
 export const site = siteConfig();
 const { sessionMinutes } = lifetimeConfig();
 const users = userDirectory();
 const sessions = sessionStore();
+const temporaryPasswords = temporaryPasswordStore();
 
 export function sessionDeps(scope: RequestScope): SessionDeps {
   return {
     users,
     sessions,
+    temporaryPasswords,
     clock: systemClock,
     log: scope.log,
     sessionMinutes,

@@ -3,12 +3,19 @@
 
 import { cognitoClient, dynamoDocumentClient, sesClient, sqsClient } from './adapters/aws-clients';
 import { CognitoUserDirectory } from './adapters/cognito-directory';
-import { DynamoResetTokenStore, DynamoSessionStore } from './adapters/dynamodb-store';
+import { DynamoResetTokenStore, DynamoSessionStore, DynamoTemporaryPasswordStore } from './adapters/dynamodb-store';
 import { SesMailer } from './adapters/ses-mailer';
 import { SqsResetRequestQueue } from './adapters/sqs-queue';
 import { mailConfig, requiredEnv, siteConfig, userPoolConfig } from './config';
 import { loginUrl } from './definitions/routes';
-import type { Mailer, ResetRequestQueue, ResetTokenStore, SessionStore, UserDirectory } from './domain/ports';
+import type {
+  Mailer,
+  ResetRequestQueue,
+  ResetTokenStore,
+  SessionStore,
+  TemporaryPasswordStore,
+  UserDirectory,
+} from './domain/ports';
 
 function once<T>(create: () => T): () => T {
   let value: T | undefined;
@@ -24,6 +31,10 @@ const tableName = once(() => requiredEnv('TABLE_NAME'));
 export const tokenStore = once((): ResetTokenStore => new DynamoResetTokenStore(documentClient(), tableName()));
 
 export const sessionStore = once((): SessionStore => new DynamoSessionStore(documentClient(), tableName()));
+
+export const temporaryPasswordStore = once(
+  (): TemporaryPasswordStore => new DynamoTemporaryPasswordStore(documentClient(), tableName()),
+);
 
 export const userDirectory = once((): UserDirectory => {
   const { userPoolId, clientId } = userPoolConfig();

@@ -86,7 +86,9 @@ export class CognitoUserDirectory implements UserDirectory {
         name === 'UserNotFoundException' ||
         name === 'UserNotConfirmedException' ||
         name === 'PasswordResetRequiredException' ||
-        name === 'InvalidParameterException'
+        name === 'InvalidParameterException' ||
+        // cognito-local's answer to a wrong password (Cognito itself says NotAuthorizedException).
+        name === 'InvalidPasswordException'
       ) {
         return { kind: 'invalid_credentials' };
       }

@@ -20,6 +20,8 @@ import type {
   ResetTokenStore,
   SessionRecord,
   SessionStore,
+  TemporaryPasswordRecord,
+  TemporaryPasswordStore,
 } from '../domain/ports';
 
 export const tableKeys = {
@@ -32,6 +34,7 @@ export const tableKeys = {
 const TOKEN = 'TOKEN';
 const SESSION = 'SESSION';
 const CHALLENGE = 'CHALLENGE';
+const TEMPORARY_PASSWORD = 'TEMP';
 
 const key = (kind: string, hash: string) => ({ pk: `${kind}#${hash}`, sk: kind });
 const userPk = (username: string) => `USER#${username}`;
@@ -244,5 +247,46 @@ export class DynamoSessionStore implements SessionStore {
       new GetCommand({ TableName: this.tableName, Key: key(kind, hash), ConsistentRead: true }),
     );
     return Item && Number(Item.expiresAt) > now ? Item : undefined;
+  }
+}
+
+export class DynamoTemporaryPasswordStore implements TemporaryPasswordStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(entry: TemporaryPasswordRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...key(TEMPORARY_PASSWORD, entry.username),
+          username: entry.username,
+          passwordHash: entry.passwordHash,
+          issuedAt: entry.issuedAt,
+          expiresAt: entry.expiresAt,
+          // Kept a while past expiry so a late sign-in hears "expired", not "wrong password".
+          ttl: ttlSeconds(entry.expiresAt + lifetimeDefaults.tokenRecordDays * 86_400_000),
+        },
+      }),
+    );
+  }
+
+  async find(username: string): Promise<TemporaryPasswordRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key(TEMPORARY_PASSWORD, username), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return {
+      username,
+      passwordHash: String(Item.passwordHash),
+      issuedAt: Number(Item.issuedAt),
+      expiresAt: Number(Item.expiresAt),
+    };
+  }
+
+  async clear(username: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key(TEMPORARY_PASSWORD, username) }));
   }
 }

@@ -7,6 +7,8 @@ export const lifetimeDefaults = {
   claimLeaseSeconds: 60,
   /** How long a used or expired link's record is kept, so a late click gets a precise answer. */
   tokenRecordDays: 7,
+  /** How long an emailed temporary password may be used to choose a new one. */
+  temporaryPasswordMinutes: 60,
   /** Absolute lifetime of a signed-in session. */
   sessionMinutes: 8 * 60,
   /** Cognito keeps an auth challenge's session for 3 minutes; ours ends with it. */

@@ -10,6 +10,7 @@ export type DomainErrorCode =
   | 'invalid_credentials'
   | 'password_policy'
   | 'challenge_expired'
+  | 'temporary_password_expired'
   | 'not_signed_in'
   | 'temporarily_unavailable';
 
@@ -62,6 +63,11 @@ export class PasswordPolicyViolation extends DomainError {
 export class ChallengeExpired extends DomainError {
   constructor() {
     super('challenge_expired', 'the new-password step is missing or has expired');
+  }
+}
+export class TemporaryPasswordExpired extends DomainError {
+  constructor() {
+    super('temporary_password_expired', 'the temporary password is past its lifetime');
   }
 }
 export class NotSignedIn extends DomainError {

@@ -19,10 +19,11 @@ import type {
   ResetRequestQueue,
   ResetTokenRecord,
   ResetTokenStore,
+  TemporaryPasswordStore,
   UserDirectory,
 } from './ports';
 import { maskLogin } from './privacy';
-import { hashToken, isWellFormedToken, newTemporaryPassword, newToken } from './secrets';
+import { hashTemporaryPassword, hashToken, isWellFormedToken, newTemporaryPassword, newToken } from './secrets';
 
 export interface ResetRequestInput {
   readonly login?: string;
@@ -123,6 +124,8 @@ export async function processResetRequest(
 export interface ConfirmDeps {
   readonly users: UserDirectory;
   readonly tokens: ResetTokenStore;
+  readonly temporaryPasswords: TemporaryPasswordStore;
+  readonly temporaryPasswordMinutes: number;
   readonly mailer: Mailer;
   readonly clock: Clock;
   readonly log: Log;
@@ -169,8 +172,17 @@ export async function confirmPasswordReset(token: string, deps: ConfirmDeps): Pr
   }
 
   const temporaryPassword = newTemporaryPassword();
+  const issuedAt = clock.now();
   try {
     await users.setTemporaryPassword(username, temporaryPassword);
+    // Our own record of what was issued and until when: Cognito's shortest temporary-password
+    // validity is a day, ours is an hour, and sign-in checks it.
+    await deps.temporaryPasswords.record({
+      username,
+      passwordHash: hashTemporaryPassword(username, temporaryPassword),
+      issuedAt,
+      expiresAt: issuedAt + deps.temporaryPasswordMinutes * 60_000,
+    });
     await mailer.sendNewPassword({
       to: user.email,
       username,

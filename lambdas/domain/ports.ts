@@ -78,6 +78,21 @@ export interface SessionStore {
   deleteChallenge(hash: string): Promise<void>;
 }
 
+/** The temporary password this app issued to a user: its hash and how long it may be used. */
+export interface TemporaryPasswordRecord {
+  readonly username: string;
+  readonly passwordHash: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+export interface TemporaryPasswordStore {
+  /** Replaces any earlier record for the user. */
+  record(entry: TemporaryPasswordRecord): Promise<void>;
+  find(username: string): Promise<TemporaryPasswordRecord | undefined>;
+  clear(username: string): Promise<void>;
+}
+
 export interface ResetLinkEmail {
   readonly to: string;
   readonly username: string;

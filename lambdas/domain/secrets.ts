@@ -1,6 +1,6 @@
 // Random secrets and their stored form. Tokens and session ids are 32 random bytes (256 bits),
 // base64url; only their SHA-256 is stored, so a leaked table grants nothing.
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { COGNITO_SYMBOLS, type PasswordPolicy, passwordPolicy } from '../definitions/password-policy';
 
 const TOKEN_BYTES = 32;
@@ -17,6 +17,20 @@ export function isWellFormedToken(value: string): boolean {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * Temporary passwords are generated with > 100 bits of entropy, so a fast hash is enough to keep
+ * them out of the table (a slow KDF protects low-entropy secrets, which these are not).
+ */
+export function hashTemporaryPassword(username: string, password: string): string {
+  return createHash('sha256').update(`${username}\u0000${password}`, 'utf8').digest('hex');
+}
+
+export function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 // No look-alikes (0/O, 1/l/I), so a password copied by eye from an email still works.

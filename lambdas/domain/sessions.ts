@@ -1,14 +1,21 @@
 // Signing in, the forced choice of a new password after a temporary one, and server-side
 // sessions: the browser holds only a random id; the table holds its hash, so sign-out is real.
 import { unmetPasswordRules } from '../definitions/password-policy';
-import { ChallengeExpired, InvalidCredentials, NotSignedIn, PasswordPolicyViolation } from './errors';
+import {
+  ChallengeExpired,
+  InvalidCredentials,
+  NotSignedIn,
+  PasswordPolicyViolation,
+  TemporaryPasswordExpired,
+} from './errors';
 import { normaliseLogin } from './password-reset';
-import type { Clock, Log, SessionStore, SignInOutcome, UserDirectory } from './ports';
-import { hashToken, isWellFormedToken, newToken } from './secrets';
+import type { Clock, Log, SessionStore, SignInOutcome, TemporaryPasswordStore, UserDirectory } from './ports';
+import { hashTemporaryPassword, hashToken, isWellFormedToken, newToken, sameHash } from './secrets';
 
 export interface SessionDeps {
   readonly users: UserDirectory;
   readonly sessions: SessionStore;
+  readonly temporaryPasswords: TemporaryPasswordStore;
   readonly clock: Clock;
   readonly log: Log;
   readonly sessionMinutes: number;
@@ -63,7 +70,25 @@ export async function signIn(login: string, password: string, deps: SessionDeps)
   // An email signs in as the account that owns it; Cognito's own alias handling is not relied on.
   const username = normalised.includes('@') ? (await deps.users.findByLogin(normalised))?.username : normalised;
   if (!username) throw new InvalidCredentials();
-  return toResult(await deps.users.signIn(username, password), deps);
+  const outcome = await deps.users.signIn(username, password);
+  if (outcome.kind === 'new_password_required') await checkTemporaryPassword(outcome.username, password, deps);
+  return toResult(outcome, deps);
+}
+
+/**
+ * A temporary password this app issued works only for its lifetime and only as issued. (Cognito
+ * checks the password too; cognito-local does not for users who must change theirs, and this
+ * check holds either way.) Users given a temporary password outside this app have no record and
+ * keep Cognito's own rules.
+ */
+async function checkTemporaryPassword(username: string, password: string, deps: SessionDeps): Promise<void> {
+  const issued = await deps.temporaryPasswords.find(username);
+  if (!issued) return;
+  if (!sameHash(issued.passwordHash, hashTemporaryPassword(username, password))) throw new InvalidCredentials();
+  if (issued.expiresAt <= deps.clock.now()) {
+    deps.log.info('temporary password used after its lifetime', { username });
+    throw new TemporaryPasswordExpired();
+  }
 }
 
 export async function chooseNewPassword(
@@ -79,6 +104,7 @@ export async function chooseNewPassword(
   if (unmet.length > 0) throw new PasswordPolicyViolation(unmet);
   const outcome = await deps.users.completeNewPassword(challenge.username, challenge.challengeSession, newPassword);
   await deps.sessions.deleteChallenge(hash);
+  if (outcome.kind === 'signed_in') await deps.temporaryPasswords.clear(challenge.username);
   return toResult(outcome, deps);
 }
 

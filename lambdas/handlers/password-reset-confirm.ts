@@ -1,21 +1,31 @@
 // POST /api/password-reset/confirm: spend the link once, set a temporary password, email it.
-import { siteConfig } from '../config';
+import { lifetimeConfig, siteConfig } from '../config';
 import { confirmPasswordReset } from '../domain/password-reset';
 import { systemClock } from '../domain/ports';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
 import { confirmResetSchema } from '../http/schemas';
-import { mailer, tokenStore, userDirectory } from '../wiring';
+import { mailer, temporaryPasswordStore, tokenStore, userDirectory } from '../wiring';
 
 const site = siteConfig();
 const users = userDirectory();
 const tokens = tokenStore();
 const mail = mailer();
+const temporaryPasswords = temporaryPasswordStore();
+const { temporaryPasswordMinutes } = lifetimeConfig();
 
 export const handler = httpHandler(site.siteUrl, async (event, { log }) => {
   const { token } = jsonBody(event, confirmResetSchema);
-  await confirmPasswordReset(token, { users, tokens, mailer: mail, clock: systemClock, log });
+  await confirmPasswordReset(token, {
+    users,
+    tokens,
+    mailer: mail,
+    temporaryPasswords,
+    temporaryPasswordMinutes,
+    clock: systemClock,
+    log,
+  });
   return json(200, {
     status: 'sent',
     message: 'New password sent via mail. Sign in with it; you will then choose a password of your own.',

@@ -64,6 +64,11 @@ export const problems: Record<ProblemCode, ProblemDefinition> = {
     status: 401,
     message: 'The step to choose a new password has expired. Sign in again with the password from the email.',
   },
+  temporary_password_expired: {
+    status: 401,
+    message:
+      'The password from the email has expired: it works only for a short time. Use "Forgot your password?" to get a new one.',
+  },
   not_signed_in: { status: 401, message: 'You are not signed in. Sign in to continue.' },
   temporarily_unavailable: {
     status: 503,

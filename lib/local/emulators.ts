@@ -98,7 +98,7 @@ export async function startCognito(dataDir: string): Promise<RunningEmulator> {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       log.end();

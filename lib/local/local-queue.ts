@@ -40,6 +40,8 @@ export class LocalQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private idleWaiters: (() => void)[] = [];
   url = '';
+  /** Where the SDK sends SendMessage: the AWS_ENDPOINT_URL_SQS for the handlers. */
+  endpoint = '';
 
   constructor(private readonly options: LocalQueueOptions) {}
 
@@ -47,7 +49,8 @@ export class LocalQueue {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
     const { port } = this.server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}/000000000000/${this.options.name}`;
+    this.endpoint = `http://127.0.0.1:${port}`;
+    this.url = `${this.endpoint}/000000000000/${this.options.name}`;
     return this.url;
   }
 
@@ -75,7 +78,10 @@ export class LocalQueue {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     const server = this.server;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

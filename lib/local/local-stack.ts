@@ -169,6 +169,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
       AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+      AWS_ENDPOINT_URL_SQS: queue.endpoint,
       TABLE_NAME: bootstrapped.tableName,
       USER_POOL_ID: bootstrapped.userPoolId,
       USER_POOL_CLIENT_ID: bootstrapped.clientId,

@@ -16,6 +16,8 @@ import type {
   SessionRecord,
   SessionStore,
   SignInOutcome,
+  TemporaryPasswordRecord,
+  TemporaryPasswordStore,
   UserDirectory,
 } from '../../lambdas/domain/ports';
 
@@ -170,4 +172,19 @@ export function tokenFromLink(url: string): string {
   const token = /#token=([A-Za-z0-9_-]+)$/.exec(url)?.[1];
   if (!token) throw new Error(`no token in ${url}`);
   return token;
+}
+
+export class MemoryTemporaryPasswords implements TemporaryPasswordStore {
+  readonly entries = new Map<string, TemporaryPasswordRecord>();
+  failRecord: Error | undefined;
+  async record(entry: TemporaryPasswordRecord): Promise<void> {
+    if (this.failRecord) throw this.failRecord;
+    this.entries.set(entry.username, entry);
+  }
+  async find(username: string): Promise<TemporaryPasswordRecord | undefined> {
+    return this.entries.get(username);
+  }
+  async clear(username: string): Promise<void> {
+    this.entries.delete(username);
+  }
 }

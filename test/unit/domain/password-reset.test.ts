@@ -8,6 +8,7 @@ import {
   FakeClock,
   MemoryMailer,
   MemoryQueue,
+  MemoryTemporaryPasswords,
   MemoryTokenStore,
   MemoryUserDirectory,
   silentLog,
@@ -30,11 +31,12 @@ function setup() {
     siteUrl: 'https://support.example.com',
     tokenMinutes: 30,
   };
-  const confirm = { users, tokens, mailer, clock, log: silentLog };
+  const temporaryPasswords = new MemoryTemporaryPasswords();
+  const confirm = { users, tokens, mailer, clock, log: silentLog, temporaryPasswords, temporaryPasswordMinutes: 60 };
   const request = (login: string) =>
     processResetRequest({ v: 1, login, requestedAt: clock.now(), sourceIp: '203.0.113.7', requestId: 'r1' }, worker);
   const lastToken = () => tokenFromLink(mailer.resetLinks.at(-1)?.resetUrl ?? '');
-  return { clock, users, tokens, mailer, worker, confirm, request, lastToken };
+  return { clock, users, tokens, mailer, worker, confirm, request, lastToken, temporaryPasswords };
 }
 
 describe('requesting a reset', () => {
@@ -132,6 +134,26 @@ describe('confirming a reset', () => {
     expect(tokens.tokens.get(hashToken(token))?.status).toBe('USED');
     await expect(confirmPasswordReset(token, confirm)).rejects.toMatchObject({ code: 'link_used' });
     expect(mailer.newPasswords).toHaveLength(1);
+  });
+
+  it('records the temporary password as a hash with its lifetime, never the password itself', async () => {
+    const { request, lastToken, confirm, temporaryPasswords, mailer, clock } = setup();
+    await request('demo');
+    await confirmPasswordReset(lastToken(), confirm);
+    const entry = temporaryPasswords.entries.get('demo');
+    const password = mailer.newPasswords[0]?.temporaryPassword ?? '';
+    expect(entry).toMatchObject({ issuedAt: clock.now(), expiresAt: clock.now() + 60 * 60_000 });
+    expect(entry?.passwordHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(entry)).not.toContain(password);
+  });
+
+  it('keeps the link usable when the temporary password cannot be recorded, and sends nothing', async () => {
+    const { request, lastToken, confirm, temporaryPasswords, mailer, tokens } = setup();
+    await request('demo');
+    temporaryPasswords.failRecord = new Error('DynamoDB throttled');
+    await expect(confirmPasswordReset(lastToken(), confirm)).rejects.toMatchObject({ code: 'temporarily_unavailable' });
+    expect(mailer.newPasswords).toHaveLength(0);
+    expect(tokens.tokens.get(hashToken(lastToken()))?.status).toBe('PENDING');
   });
 
   it('refuses an expired link and changes nothing', async () => {

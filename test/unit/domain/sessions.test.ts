@@ -1,13 +1,39 @@
+import { hashTemporaryPassword } from '../../../lambdas/domain/secrets';
 import { chooseNewPassword, currentSession, signIn, signOut } from '../../../lambdas/domain/sessions';
-import { FakeClock, MemorySessionStore, MemoryUserDirectory, silentLog } from '../../support/in-memory';
+import {
+  FakeClock,
+  MemorySessionStore,
+  MemoryTemporaryPasswords,
+  MemoryUserDirectory,
+  silentLog,
+} from '../../support/in-memory';
 
 function setup() {
   const users = new MemoryUserDirectory();
   users.add({ username: 'demo', email: 'demo@example.com', password: 'Correct-Horse-42' });
   const sessions = new MemorySessionStore();
   const clock = new FakeClock();
-  const deps = { users, sessions, clock, log: silentLog, sessionMinutes: 60, challengeSeconds: 180 };
-  return { users, sessions, clock, deps };
+  const temporaryPasswords = new MemoryTemporaryPasswords();
+  const deps = {
+    users,
+    sessions,
+    temporaryPasswords,
+    clock,
+    log: silentLog,
+    sessionMinutes: 60,
+    challengeSeconds: 180,
+  };
+  /** As a reset does: a temporary password in the directory and its record here. */
+  const issue = async (password: string, minutes = 60) => {
+    await users.setTemporaryPassword('demo', password);
+    await temporaryPasswords.record({
+      username: 'demo',
+      passwordHash: hashTemporaryPassword('demo', password),
+      issuedAt: clock.now(),
+      expiresAt: clock.now() + minutes * 60_000,
+    });
+  };
+  return { users, sessions, clock, deps, issue, temporaryPasswords };
 }
 
 describe('signing in', () => {
@@ -53,6 +79,35 @@ describe('signing in', () => {
 });
 
 describe('a temporary password', () => {
+  it('works only within its lifetime, then points to "Forgot your password?"', async () => {
+    const { deps, issue, clock } = setup();
+    await issue('Temporary-Pass-99');
+    clock.advance(60 * 60_000);
+    await expect(signIn('demo', 'Temporary-Pass-99', deps)).rejects.toMatchObject({
+      code: 'temporary_password_expired',
+    });
+  });
+
+  it('is refused when it is not the one issued, even if the directory would accept it', async () => {
+    const { deps, issue, users } = setup();
+    await issue('Temporary-Pass-99');
+    // A directory that (like cognito-local) does not check the password of a user who must change it.
+    jest
+      .spyOn(users, 'signIn')
+      .mockResolvedValue({ kind: 'new_password_required', username: 'demo', challengeSession: 's' });
+    await expect(signIn('demo', 'anything-at-all', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(signIn('demo', 'Temporary-Pass-99', deps)).resolves.toMatchObject({ kind: 'new_password_required' });
+  });
+
+  it('is forgotten once the user has chosen their own password', async () => {
+    const { deps, issue, temporaryPasswords } = setup();
+    await issue('Temporary-Pass-99');
+    const first = await signIn('demo', 'Temporary-Pass-99', deps);
+    if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
+    await chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps);
+    expect(temporaryPasswords.entries.size).toBe(0);
+  });
+
   it('leads to a challenge, then a policy-checked new password, then a session', async () => {
     const { deps, users } = setup();
     await users.setTemporaryPassword('demo', 'Temporary-Pass-99');

@@ -71,6 +71,7 @@ describe('POST /api/session', () => {
 
   it('turns a temporary password into a NEW_PASSWORD_REQUIRED challenge kept server-side', async () => {
     cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'cognito-session' });
+    dynamo.on(GetCommand).resolves({});
     const response = await createSession(
       apiEvent('POST', '/api/session', { body: { username: 'demo', password: 'Temp-Pass-123' } }),
     );
