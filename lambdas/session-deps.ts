@@ -29,7 +29,11 @@ export function signInResponse(result: SignInResult): Response {
   if (result.kind === 'new_password_required') {
     return json(
       200,
-      { challenge: 'NEW_PASSWORD_REQUIRED', message: 'Choose a new password to finish signing in.' },
+      {
+        challenge: 'NEW_PASSWORD_REQUIRED',
+        username: result.username,
+        message: 'Choose a new password to finish signing in.',
+      },
       { cookies: [setCookie('challenge', result.challenge.value, result.challenge.maxAgeSeconds, site.secureCookies)] },
     );
   }

@@ -30,7 +30,7 @@ export interface IssuedSecret {
 
 export type SignInResult =
   | { readonly kind: 'signed_in'; readonly username: string; readonly session: IssuedSecret }
-  | { readonly kind: 'new_password_required'; readonly challenge: IssuedSecret };
+  | { readonly kind: 'new_password_required'; readonly username: string; readonly challenge: IssuedSecret };
 
 async function startSession(username: string, deps: SessionDeps): Promise<IssuedSecret> {
   const value = newToken();
@@ -60,7 +60,11 @@ async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<Sign
         expiresAt: deps.clock.now() + deps.challengeSeconds * 1000,
       });
       deps.log.info('sign-in needs a new password', { username: outcome.username });
-      return { kind: 'new_password_required', challenge: { value, maxAgeSeconds: deps.challengeSeconds } };
+      return {
+        kind: 'new_password_required',
+        username: outcome.username,
+        challenge: { value, maxAgeSeconds: deps.challengeSeconds },
+      };
     }
   }
 }

@@ -4,6 +4,12 @@ import { apiRoutes, pages } from '../../lambdas/definitions/routes';
 import { callApi } from './api';
 import { byId, clearFormError, requireFields, setFieldError, showFormError, whileBusy } from './dom';
 
+/** Carries the username from the login page to the new-password page (not a secret). */
+const USERNAME_KEY = 'support-access:username';
+
+/** Rules worth listing up front; the others appear only when a password breaks them. */
+const LISTED_RULES = new Set(['min_length', 'lowercase', 'uppercase', 'digit', 'symbol']);
+
 function submitButton(form: HTMLFormElement): HTMLButtonElement {
   return form.querySelector<HTMLButtonElement>('button[type="submit"]') as HTMLButtonElement;
 }
@@ -32,13 +38,18 @@ export function loginPage(): void {
     )
       return;
     const result = await whileBusy(submitButton(form), () =>
-      callApi<{ challenge?: string }>('POST', apiRoutes.createSession.path, {
+      callApi<{ challenge?: string; username?: string }>('POST', apiRoutes.createSession.path, {
         username: username.value.trim(),
         password: password.value,
       }),
     );
     if (result.ok) {
-      location.assign(result.body.challenge === 'NEW_PASSWORD_REQUIRED' ? pages.newPassword.path : pages.signedIn.path);
+      if (result.body.challenge === 'NEW_PASSWORD_REQUIRED') {
+        sessionStorage.setItem(USERNAME_KEY, result.body.username ?? username.value.trim());
+        location.assign(pages.newPassword.path);
+      } else {
+        location.assign(pages.signedIn.path);
+      }
       return;
     }
     if (result.status === 401) password.value = '';
@@ -132,6 +143,8 @@ export function newPasswordPage(): void {
   const password = byId<HTMLInputElement>('new-password');
   const repeat = byId<HTMLInputElement>('confirm-password');
   const list = byId('rules');
+  const username = sessionStorage.getItem(USERNAME_KEY) ?? undefined;
+  if (username) byId<HTMLInputElement>('account-username').value = username;
   const items = applicableRules().map((rule) => {
     const item = document.createElement('li');
     item.dataset.rule = rule;
@@ -139,10 +152,11 @@ export function newPasswordPage(): void {
     return item;
   });
   const render = () => {
-    const unmet = new Set(unmetPasswordRules(password.value));
+    const unmet = new Set(unmetPasswordRules(password.value, username));
     for (const item of items) {
       const rule = item.dataset.rule as keyof typeof passwordRuleText;
       const met = !unmet.has(rule);
+      item.hidden = met && !LISTED_RULES.has(rule);
       item.classList.toggle('met', met);
       // The state is in the words, not only the colour and the tick.
       item.textContent = `${passwordRuleText[rule]}: ${met ? 'done' : 'not yet'}`;
@@ -160,7 +174,7 @@ export function newPasswordPage(): void {
       ])
     )
       return;
-    const unmet = unmetPasswordRules(password.value);
+    const unmet = unmetPasswordRules(password.value, username);
     if (unmet.length > 0) {
       setFieldError(
         password,
@@ -180,7 +194,12 @@ export function newPasswordPage(): void {
       callApi('POST', apiRoutes.choosePassword.path, { newPassword: password.value }),
     );
     if (result.ok) {
+      sessionStorage.removeItem(USERNAME_KEY);
       location.assign(pages.signedIn.path);
+      return;
+    }
+    if (result.body.error === 'challenge_expired') {
+      showFormError(result.body.message ?? 'This step has expired. Sign in again.');
       return;
     }
     if (result.body.error === 'password_policy') setFieldError(password, result.body.message);
