@@ -8,16 +8,20 @@ import {
   type ResetLinkEmailData,
   sesTemplateName,
 } from '../definitions/email-templates';
+import type { Language } from '../definitions/languages';
 import type { Mailer, NewPasswordEmail, ResetLinkEmail } from '../domain/ports';
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'UTC',
-});
+const locales: Record<Language, string> = { en: 'en-GB' };
+const dateFormats = new Map<Language, Intl.DateTimeFormat>();
 
-export function formatEmailDate(date: Date): string {
-  return `${dateFormat.format(date)} UTC`;
+/** A date as the email's reader expects it, in UTC (the reader's zone is not known). */
+export function formatEmailDate(date: Date, language: Language): string {
+  let format = dateFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locales[language], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+    dateFormats.set(language, format);
+  }
+  return `${format.format(date)} UTC`;
 }
 
 export interface SesMailerOptions {
@@ -38,10 +42,10 @@ export class SesMailer implements Mailer {
       ...this.options.common,
       username: email.username,
       resetUrl: email.resetUrl,
-      expiresAt: formatEmailDate(email.expiresAt),
+      expiresAt: formatEmailDate(email.expiresAt, email.language),
       validMinutes: email.validMinutes,
     };
-    await this.send('resetLink', email.to, data);
+    await this.send('resetLink', email.to, email.language, data);
   }
 
   async sendNewPassword(email: NewPasswordEmail): Promise<void> {
@@ -49,20 +53,20 @@ export class SesMailer implements Mailer {
       ...this.options.common,
       username: email.username,
       temporaryPassword: email.temporaryPassword,
-      requestedAt: formatEmailDate(email.requestedAt),
+      requestedAt: formatEmailDate(email.requestedAt, email.language),
       requestIp: email.requestIp,
     };
-    await this.send('newPassword', email.to, data);
+    await this.send('newPassword', email.to, email.language, data);
   }
 
-  private async send(template: EmailTemplateId, to: string, data: CommonEmailData): Promise<void> {
+  private async send(template: EmailTemplateId, to: string, language: Language, data: CommonEmailData): Promise<void> {
     await this.ses.send(
       new SendEmailCommand({
         FromEmailAddress: this.options.senderEmail,
         Destination: { ToAddresses: [to] },
         Content: {
           Template: {
-            TemplateName: sesTemplateName(this.options.templatePrefix, template),
+            TemplateName: sesTemplateName(this.options.templatePrefix, template, language),
             TemplateData: JSON.stringify(data),
           },
         },

@@ -1,11 +1,12 @@
 // The transactional emails, defined once. CDK creates SES templates from these definitions and the
-// files in lambdas/emails/; the local runner creates the same templates in the SES emulator; the
-// handlers only send by name with the data below.
+// files in lambdas/emails/<language>/; the local runner creates the same templates in the SES
+// emulator; the handlers only send by name with the data below. One SES template per language.
+import type { Language } from './languages';
 
 export interface EmailTemplateDefinition<Data> {
   /** Suffix of the SES template name and base name of its files in lambdas/emails/. */
   readonly id: string;
-  readonly subject: string;
+  readonly subject: Readonly<Record<Language, string>>;
   /** Example data: documents the fields and lets tests render the template. */
   readonly example: Data;
 }
@@ -40,7 +41,7 @@ const common: CommonEmailData = {
 export const emailTemplates = {
   resetLink: {
     id: 'reset-link',
-    subject: '{{portalName}}: reset your password',
+    subject: { en: '{{portalName}}: reset your password' },
     example: {
       ...common,
       username: 'demo',
@@ -51,7 +52,7 @@ export const emailTemplates = {
   } satisfies EmailTemplateDefinition<ResetLinkEmailData>,
   newPassword: {
     id: 'new-password',
-    subject: '{{portalName}}: your new password',
+    subject: { en: '{{portalName}}: your new password' },
     example: {
       ...common,
       username: 'demo',
@@ -65,6 +66,6 @@ export const emailTemplates = {
 export type EmailTemplateId = keyof typeof emailTemplates;
 
 /** SES template names are per account and region, so every deployment prefixes its own. */
-export function sesTemplateName(prefix: string, id: EmailTemplateId): string {
-  return `${prefix}-${emailTemplates[id].id}`;
+export function sesTemplateName(prefix: string, id: EmailTemplateId, language: Language): string {
+  return `${prefix}-${emailTemplates[id].id}-${language}`;
 }

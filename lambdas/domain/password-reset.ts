@@ -1,5 +1,6 @@
 // The reset link's life: a request is queued; the worker finds the account, stores a token's hash
 // and emails the link; a confirm claims the token once, sets a temporary password and emails it.
+import type { Language } from '../definitions/languages';
 import { lifetimeDefaults } from '../definitions/lifetimes';
 import { resetLink } from '../definitions/routes';
 import {
@@ -26,6 +27,7 @@ import { maskLogin } from './privacy';
 import { hashTemporaryPassword, hashToken, isWellFormedToken, newTemporaryPassword, newToken } from './secrets';
 
 export interface ResetRequestInput {
+  readonly language: Language;
   readonly login?: string;
   readonly token?: string;
   readonly sourceIp: string;
@@ -47,6 +49,7 @@ export async function requestPasswordReset(
 ): Promise<void> {
   const message: ResetRequestMessage = {
     v: 1,
+    language: input.language,
     ...(input.login !== undefined ? { login: normaliseLogin(input.login) } : {}),
     // A malformed old link still queues, with a hash that matches nothing: same work, same answer.
     ...(input.token !== undefined ? { tokenHash: hashToken(input.token) } : {}),
@@ -112,6 +115,7 @@ export async function processResetRequest(
   const revoked = await tokens.revokeOthers(user.username, record.hash);
   await mailer.sendResetLink({
     to: user.email,
+    language: message.language,
     username: user.username,
     resetUrl: resetLink(deps.siteUrl, token),
     expiresAt: new Date(record.expiresAt),
@@ -151,7 +155,11 @@ function refusal(current: ResetTokenRecord | undefined, now: number): DomainErro
  * sending it fails, the claim is released so the same link works again; a crash mid-way leaves a
  * claim whose lease runs out, after which the link works again too.
  */
-export async function confirmPasswordReset(token: string, deps: ConfirmDeps): Promise<{ username: string }> {
+export async function confirmPasswordReset(
+  token: string,
+  language: Language,
+  deps: ConfirmDeps,
+): Promise<{ username: string }> {
   const { users, tokens, mailer, clock, log } = deps;
   if (!isWellFormedToken(token)) throw new LinkInvalid();
   const hash = hashToken(token);
@@ -185,6 +193,7 @@ export async function confirmPasswordReset(token: string, deps: ConfirmDeps): Pr
     });
     await mailer.sendNewPassword({
       to: user.email,
+      language,
       username,
       temporaryPassword,
       requestedAt: new Date(createdAt),

@@ -1,3 +1,5 @@
+import type { Language } from '../definitions/languages';
+
 // The ports the domain talks through. Adapters in lambdas/adapters/ implement them for AWS; tests
 // implement them in memory. Nothing here knows about an SDK.
 
@@ -95,6 +97,7 @@ export interface TemporaryPasswordStore {
 
 export interface ResetLinkEmail {
   readonly to: string;
+  readonly language: Language;
   readonly username: string;
   readonly resetUrl: string;
   readonly expiresAt: Date;
@@ -103,6 +106,7 @@ export interface ResetLinkEmail {
 
 export interface NewPasswordEmail {
   readonly to: string;
+  readonly language: Language;
   readonly username: string;
   readonly temporaryPassword: string;
   readonly requestedAt: Date;
@@ -117,6 +121,8 @@ export interface Mailer {
 /** What the request endpoint hands to the worker. Either a login or an old link's token. */
 export interface ResetRequestMessage {
   readonly v: 1;
+  /** The language of the page (or browser) that asked; the email speaks it. */
+  readonly language: Language;
   readonly login?: string;
   readonly tokenHash?: string;
   readonly requestedAt: number;

@@ -3,7 +3,7 @@ import { lifetimeConfig, siteConfig } from '../config';
 import { confirmPasswordReset } from '../domain/password-reset';
 import { systemClock } from '../domain/ports';
 import { httpHandler } from '../http/handler';
-import { jsonBody } from '../http/request';
+import { jsonBody, requestLanguage } from '../http/request';
 import { json } from '../http/responses';
 import { confirmResetSchema } from '../http/schemas';
 import { mailer, temporaryPasswordStore, tokenStore, userDirectory } from '../wiring';
@@ -16,8 +16,8 @@ const temporaryPasswords = temporaryPasswordStore();
 const { temporaryPasswordMinutes } = lifetimeConfig();
 
 export const handler = httpHandler(site.siteUrl, async (event, { log }) => {
-  const { token } = jsonBody(event, confirmResetSchema);
-  await confirmPasswordReset(token, {
+  const { token, language } = jsonBody(event, confirmResetSchema);
+  await confirmPasswordReset(token, requestLanguage(event, language), {
     users,
     tokens,
     mailer: mail,

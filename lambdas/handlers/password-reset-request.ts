@@ -3,7 +3,7 @@ import { lifetimeConfig, siteConfig } from '../config';
 import { requestPasswordReset } from '../domain/password-reset';
 import { systemClock } from '../domain/ports';
 import { httpHandler } from '../http/handler';
-import { jsonBody, sourceIp } from '../http/request';
+import { jsonBody, requestLanguage, sourceIp } from '../http/request';
 import { json } from '../http/responses';
 import { resetRequestSchema } from '../http/schemas';
 import { resetQueue } from '../wiring';
@@ -19,6 +19,14 @@ export const acceptedBody = {
 
 export const handler = httpHandler(site.siteUrl, async (event, { requestId }) => {
   const body = jsonBody(event, resetRequestSchema);
-  await requestPasswordReset({ ...body, sourceIp: sourceIp(event), requestId }, { queue, clock: systemClock });
+  await requestPasswordReset(
+    {
+      ...('login' in body ? { login: body.login } : { token: body.token }),
+      language: requestLanguage(event, body.language),
+      sourceIp: sourceIp(event),
+      requestId,
+    },
+    { queue, clock: systemClock },
+  );
   return json(202, acceptedBody);
 });

@@ -3,6 +3,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { lifetimeConfig, siteConfig } from '../config';
+import { defaultLanguage, languages } from '../definitions/languages';
 import { processResetRequest } from '../domain/password-reset';
 import { type ResetRequestMessage, systemClock } from '../domain/ports';
 import { requestLogger } from '../logger';
@@ -17,6 +18,8 @@ const mail = mailer();
 const messageSchema = z
   .object({
     v: z.literal(1),
+    // Messages queued before languages existed read as the default.
+    language: z.enum(languages).default(defaultLanguage),
     login: z.string().max(254).optional(),
     tokenHash: z
       .string()

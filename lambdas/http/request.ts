@@ -1,6 +1,7 @@
 // Reading API Gateway v2 events: the JSON body (type, size, encoding, schema), cookies, origin.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import { type Language, pickLanguage } from '../definitions/languages';
 import type { ProblemCode } from './problems';
 
 /** The forms here send a few short fields; anything near this size is not a person. */
@@ -73,4 +74,9 @@ export function jsonBody<Schema extends z.ZodType>(event: APIGatewayProxyEventV2
   const result = schema.safeParse(parsed);
   if (!result.success) throw new HttpProblem('invalid_request', describeIssues(result.error));
   return result.data;
+}
+
+/** The language for what this request sends: the body's choice, else Accept-Language. */
+export function requestLanguage(event: APIGatewayProxyEventV2, explicit: string | undefined): Language {
+  return pickLanguage(explicit, header(event, 'accept-language'));
 }

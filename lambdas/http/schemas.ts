@@ -1,6 +1,7 @@
 // Request bodies, validated strictly: unknown fields, wrong types and oversize values are refused
 // with a message naming the field.
 import { z } from 'zod';
+import { languages } from '../definitions/languages';
 import { passwordPolicy } from '../definitions/password-policy';
 
 // Control characters (CR/LF included) and markup never belong in a login.
@@ -18,12 +19,18 @@ export const tokenField = z
   .min(1, 'the link token is missing')
   .max(256, 'the link token is too long');
 
+/** The page's language, so the email speaks it; without it, Accept-Language decides. */
+export const languageField = z.enum(languages, { error: `the language must be one of: ${languages.join(', ')}` });
+
 export const resetRequestSchema = z.union(
-  [z.strictObject({ login: loginField }), z.strictObject({ token: tokenField })],
+  [
+    z.strictObject({ login: loginField, language: languageField.optional() }),
+    z.strictObject({ token: tokenField, language: languageField.optional() }),
+  ],
   { error: 'send {"login": "<username or email>"}, or {"token": "<token of an old link>"}' },
 );
 
-export const confirmResetSchema = z.strictObject({ token: tokenField });
+export const confirmResetSchema = z.strictObject({ token: tokenField, language: languageField.optional() });
 
 export const signInSchema = z.strictObject({
   username: loginField,

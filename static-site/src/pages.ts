@@ -1,4 +1,6 @@
 // What each page does. One small bundle serves all of them; `data-page` on <body> picks the part.
+
+import { isLanguage } from '../../lambdas/definitions/languages';
 import { applicableRules, passwordRuleText, unmetPasswordRules } from '../../lambdas/definitions/password-policy';
 import { apiRoutes, pages } from '../../lambdas/definitions/routes';
 import { callApi } from './api';
@@ -9,6 +11,12 @@ const USERNAME_KEY = 'support-access:username';
 
 /** Rules worth listing up front; the others appear only when a password breaks them. */
 const LISTED_RULES = new Set(['min_length', 'lowercase', 'uppercase', 'digit', 'symbol']);
+
+/** The page's language, sent with requests that email the user, so the email speaks it too. */
+function language(): { language?: string } {
+  const lang = document.documentElement.lang;
+  return isLanguage(lang) ? { language: lang } : {};
+}
 
 function submitButton(form: HTMLFormElement): HTMLButtonElement {
   return form.querySelector<HTMLButtonElement>('button[type="submit"]') as HTMLButtonElement;
@@ -65,7 +73,7 @@ export function forgotPage(): void {
     clearFormError();
     if (!requireFields([[login, 'Enter your username or the email address of your account.']])) return;
     const result = await whileBusy(submitButton(form), () =>
-      callApi('POST', apiRoutes.requestReset.path, { login: login.value.trim() }),
+      callApi('POST', apiRoutes.requestReset.path, { login: login.value.trim(), ...language() }),
     );
     if (!result.ok) {
       if (result.body.error === 'invalid_request') setFieldError(login, result.body.message);
@@ -115,7 +123,9 @@ export function resetPage(): void {
   const confirm = byId<HTMLButtonElement>('confirm');
   confirm.addEventListener('click', async () => {
     clearFormError();
-    const result = await whileBusy(confirm, () => callApi('POST', apiRoutes.confirmReset.path, { token }));
+    const result = await whileBusy(confirm, () =>
+      callApi('POST', apiRoutes.confirmReset.path, { token, ...language() }),
+    );
     if (result.ok) {
       showState('sent');
       return;
@@ -127,7 +137,9 @@ export function resetPage(): void {
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-new-link]')) {
     button.addEventListener('click', async () => {
       clearFormError();
-      const result = await whileBusy(button, () => callApi('POST', apiRoutes.requestReset.path, { token }));
+      const result = await whileBusy(button, () =>
+        callApi('POST', apiRoutes.requestReset.path, { token, ...language() }),
+      );
       if (!result.ok) {
         showFormError(result.body.message ?? 'The request could not be sent. Try again.');
         return;

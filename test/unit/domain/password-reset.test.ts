@@ -34,7 +34,10 @@ function setup() {
   const temporaryPasswords = new MemoryTemporaryPasswords();
   const confirm = { users, tokens, mailer, clock, log: silentLog, temporaryPasswords, temporaryPasswordMinutes: 60 };
   const request = (login: string) =>
-    processResetRequest({ v: 1, login, requestedAt: clock.now(), sourceIp: '203.0.113.7', requestId: 'r1' }, worker);
+    processResetRequest(
+      { v: 1, language: 'en', login, requestedAt: clock.now(), sourceIp: '203.0.113.7', requestId: 'r1' },
+      worker,
+    );
   const lastToken = () => tokenFromLink(mailer.resetLinks.at(-1)?.resetUrl ?? '');
   return { clock, users, tokens, mailer, worker, confirm, request, lastToken, temporaryPasswords };
 }
@@ -43,7 +46,7 @@ describe('requesting a reset', () => {
   it('queues the normalised login with the source IP and does nothing else', async () => {
     const queue = new MemoryQueue();
     await requestPasswordReset(
-      { login: '  Demo@Example.COM ', sourceIp: '203.0.113.7', requestId: 'r1' },
+      { language: 'en', login: '  Demo@Example.COM ', sourceIp: '203.0.113.7', requestId: 'r1' },
       { queue, clock: new FakeClock() },
     );
     expect(queue.messages).toEqual([
@@ -54,7 +57,10 @@ describe('requesting a reset', () => {
   it('queues an old link as its hash only, never the token itself', async () => {
     const queue = new MemoryQueue();
     const token = newToken();
-    await requestPasswordReset({ token, sourceIp: 'ip', requestId: 'r' }, { queue, clock: new FakeClock() });
+    await requestPasswordReset(
+      { language: 'en', token, sourceIp: 'ip', requestId: 'r' },
+      { queue, clock: new FakeClock() },
+    );
     expect(queue.messages[0]?.tokenHash).toBe(hashToken(token));
     expect(JSON.stringify(queue.messages)).not.toContain(token);
   });
@@ -63,7 +69,10 @@ describe('requesting a reset', () => {
     const queue = new MemoryQueue();
     queue.failWith = new Error('throttled');
     await expect(
-      requestPasswordReset({ login: 'demo', sourceIp: 'ip', requestId: 'r' }, { queue, clock: new FakeClock() }),
+      requestPasswordReset(
+        { language: 'en', login: 'demo', sourceIp: 'ip', requestId: 'r' },
+        { queue, clock: new FakeClock() },
+      ),
     ).rejects.toMatchObject({ code: 'temporarily_unavailable' });
   });
 });
@@ -95,8 +104,8 @@ describe('the worker', () => {
     const first = lastToken();
     await request('demo');
     const second = lastToken();
-    await expect(confirmPasswordReset(first, confirm)).rejects.toMatchObject({ code: 'link_replaced' });
-    await expect(confirmPasswordReset(second, confirm)).resolves.toEqual({ username: 'demo' });
+    await expect(confirmPasswordReset(first, 'en', confirm)).rejects.toMatchObject({ code: 'link_replaced' });
+    await expect(confirmPasswordReset(second, 'en', confirm)).resolves.toEqual({ username: 'demo' });
   });
 
   it('sends a fresh link when asked from an old link, to the account that link belonged to', async () => {
@@ -105,7 +114,7 @@ describe('the worker', () => {
     const old = lastToken();
     clock.advance(31 * 60_000);
     const outcome = await processResetRequest(
-      { v: 1, tokenHash: hashToken(old), requestedAt: clock.now(), sourceIp: 'ip', requestId: 'r2' },
+      { v: 1, language: 'en', tokenHash: hashToken(old), requestedAt: clock.now(), sourceIp: 'ip', requestId: 'r2' },
       worker,
     );
     expect(outcome).toBe('sent');
@@ -125,21 +134,21 @@ describe('confirming a reset', () => {
     const { request, lastToken, confirm, users, mailer, tokens } = setup();
     await request('demo');
     const token = lastToken();
-    await expect(confirmPasswordReset(token, confirm)).resolves.toEqual({ username: 'demo' });
+    await expect(confirmPasswordReset(token, 'en', confirm)).resolves.toEqual({ username: 'demo' });
     const user = users.users.get('demo');
     expect(user?.temporary).toBe(true);
     expect(mailer.newPasswords).toEqual([
       expect.objectContaining({ to: 'demo@example.com', temporaryPassword: user?.password, requestIp: '203.0.113.7' }),
     ]);
     expect(tokens.tokens.get(hashToken(token))?.status).toBe('USED');
-    await expect(confirmPasswordReset(token, confirm)).rejects.toMatchObject({ code: 'link_used' });
+    await expect(confirmPasswordReset(token, 'en', confirm)).rejects.toMatchObject({ code: 'link_used' });
     expect(mailer.newPasswords).toHaveLength(1);
   });
 
   it('records the temporary password as a hash with its lifetime, never the password itself', async () => {
     const { request, lastToken, confirm, temporaryPasswords, mailer, clock } = setup();
     await request('demo');
-    await confirmPasswordReset(lastToken(), confirm);
+    await confirmPasswordReset(lastToken(), 'en', confirm);
     const entry = temporaryPasswords.entries.get('demo');
     const password = mailer.newPasswords[0]?.temporaryPassword ?? '';
     expect(entry).toMatchObject({ issuedAt: clock.now(), expiresAt: clock.now() + 60 * 60_000 });
@@ -151,7 +160,9 @@ describe('confirming a reset', () => {
     const { request, lastToken, confirm, temporaryPasswords, mailer, tokens } = setup();
     await request('demo');
     temporaryPasswords.failRecord = new Error('DynamoDB throttled');
-    await expect(confirmPasswordReset(lastToken(), confirm)).rejects.toMatchObject({ code: 'temporarily_unavailable' });
+    await expect(confirmPasswordReset(lastToken(), 'en', confirm)).rejects.toMatchObject({
+      code: 'temporarily_unavailable',
+    });
     expect(mailer.newPasswords).toHaveLength(0);
     expect(tokens.tokens.get(hashToken(lastToken()))?.status).toBe('PENDING');
   });
@@ -160,14 +171,14 @@ describe('confirming a reset', () => {
     const { request, lastToken, confirm, clock, users } = setup();
     await request('demo');
     clock.advance(30 * 60_000);
-    await expect(confirmPasswordReset(lastToken(), confirm)).rejects.toMatchObject({ code: 'link_expired' });
+    await expect(confirmPasswordReset(lastToken(), 'en', confirm)).rejects.toMatchObject({ code: 'link_expired' });
     expect(users.users.get('demo')?.temporary).toBe(false);
   });
 
   it('refuses malformed and unknown links as invalid', async () => {
     const { confirm } = setup();
-    await expect(confirmPasswordReset('not-a-token', confirm)).rejects.toMatchObject({ code: 'link_invalid' });
-    await expect(confirmPasswordReset(newToken(), confirm)).rejects.toMatchObject({ code: 'link_invalid' });
+    await expect(confirmPasswordReset('not-a-token', 'en', confirm)).rejects.toMatchObject({ code: 'link_invalid' });
+    await expect(confirmPasswordReset(newToken(), 'en', confirm)).rejects.toMatchObject({ code: 'link_invalid' });
   });
 
   it('keeps the link usable when the new-password email cannot be sent', async () => {
@@ -175,9 +186,9 @@ describe('confirming a reset', () => {
     await request('demo');
     const token = lastToken();
     mailer.failNext = new Error('SES 500');
-    await expect(confirmPasswordReset(token, confirm)).rejects.toMatchObject({ code: 'temporarily_unavailable' });
+    await expect(confirmPasswordReset(token, 'en', confirm)).rejects.toMatchObject({ code: 'temporarily_unavailable' });
     expect(tokens.tokens.get(hashToken(token))?.status).toBe('PENDING');
-    await expect(confirmPasswordReset(token, confirm)).resolves.toEqual({ username: 'demo' });
+    await expect(confirmPasswordReset(token, 'en', confirm)).resolves.toEqual({ username: 'demo' });
     expect(mailer.newPasswords).toHaveLength(1);
   });
 
@@ -185,10 +196,12 @@ describe('confirming a reset', () => {
     const { request, lastToken, confirm, users, mailer } = setup();
     await request('demo');
     users.failSetPassword = new Error('Cognito 500');
-    await expect(confirmPasswordReset(lastToken(), confirm)).rejects.toMatchObject({ code: 'temporarily_unavailable' });
+    await expect(confirmPasswordReset(lastToken(), 'en', confirm)).rejects.toMatchObject({
+      code: 'temporarily_unavailable',
+    });
     expect(mailer.newPasswords).toHaveLength(0);
     users.failSetPassword = undefined;
-    await expect(confirmPasswordReset(lastToken(), confirm)).resolves.toEqual({ username: 'demo' });
+    await expect(confirmPasswordReset(lastToken(), 'en', confirm)).resolves.toEqual({ username: 'demo' });
   });
 
   it('answers "busy" while another request holds the link, and frees it when the lease lapses', async () => {
@@ -196,16 +209,16 @@ describe('confirming a reset', () => {
     await request('demo');
     const hash = hashToken(lastToken());
     await tokens.claim(hash, clock.now(), clock.now() + 60_000); // a confirm that crashed mid-way
-    await expect(confirmPasswordReset(lastToken(), confirm)).rejects.toMatchObject({ code: 'link_busy' });
+    await expect(confirmPasswordReset(lastToken(), 'en', confirm)).rejects.toMatchObject({ code: 'link_busy' });
     clock.advance(61_000);
-    await expect(confirmPasswordReset(lastToken(), confirm)).resolves.toEqual({ username: 'demo' });
+    await expect(confirmPasswordReset(lastToken(), 'en', confirm)).resolves.toEqual({ username: 'demo' });
   });
 
   it('lets exactly one of many concurrent confirms win', async () => {
     const { request, lastToken, confirm, mailer } = setup();
     await request('demo');
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, () => confirmPasswordReset(lastToken(), confirm)),
+      Array.from({ length: 20 }, () => confirmPasswordReset(lastToken(), 'en', confirm)),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(mailer.newPasswords).toHaveLength(1);

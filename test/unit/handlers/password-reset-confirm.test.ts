@@ -66,7 +66,7 @@ describe('POST /api/password-reset/confirm', () => {
     expect(unmetPasswordRules(set?.Password ?? '')).toEqual([]);
     const email = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
     expect(email?.Destination?.ToAddresses).toEqual(['demo@example.com']);
-    expect(email?.Content?.Template?.TemplateName).toBe('support-access-new-password');
+    expect(email?.Content?.Template?.TemplateName).toBe('support-access-new-password-en');
     const data = JSON.parse(email?.Content?.Template?.TemplateData ?? '{}');
     expect(data).toMatchObject({ temporaryPassword: set?.Password, requestIp: '203.0.113.7', username: 'demo' });
   });

@@ -39,7 +39,7 @@ describe('reset-request worker', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(cognito.commandCalls(ListUsersCommand)[0]?.args[0].input.Filter).toBe('email = "demo@example.com"');
     const email = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
-    expect(email?.Content?.Template?.TemplateName).toBe('support-access-reset-link');
+    expect(email?.Content?.Template?.TemplateName).toBe('support-access-reset-link-en');
     const data = JSON.parse(email?.Content?.Template?.TemplateData ?? '{}');
     expect(data.resetUrl).toMatch(/^https:\/\/support\.example\.com\/reset#token=[\w-]{43}$/);
     const token = String(data.resetUrl).split('#token=')[1] ?? '';
