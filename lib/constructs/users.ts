@@ -1,0 +1,54 @@
+// The Cognito user pool the portal's accounts live in, and the one app client the API signs in with.
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { lifetimeDefaults } from '../../lambdas/definitions/lifetimes';
+import { passwordPolicy } from '../../lambdas/definitions/password-policy';
+
+export class Users extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'UserPool', {
+      // Accounts are created by the support team (README: seeding users), never by visitors.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: passwordPolicy.minLength,
+        requireLowercase: passwordPolicy.requireLowercase,
+        requireUppercase: passwordPolicy.requireUppercase,
+        requireDigits: passwordPolicy.requireDigits,
+        requireSymbols: passwordPolicy.requireSymbols,
+      },
+      // Recovery is the portal's own reset flow; Cognito's ForgotPassword would be a second,
+      // unmonitored way in, so it is switched off.
+      accountRecovery: AccountRecovery.NONE,
+      // The sign-in API answers only NEW_PASSWORD_REQUIRED; an MFA challenge would lock users out.
+      mfa: Mfa.OFF,
+      // Lite covers everything used here (admin APIs, USER_PASSWORD_AUTH); Essentials and Plus bill
+      // per active user for features the portal does not call.
+      featurePlan: FeaturePlan.LITE,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.client = this.userPool.addClient('ApiClient', {
+      // A server-side client: the password travels over TLS to the API, never to a browser SDK.
+      authFlows: { userPassword: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      disableOAuth: true,
+      enableTokenRevocation: true,
+      // Cognito's challenge session; the portal's challenge cookie lives exactly as long.
+      authSessionValidity: Duration.seconds(lifetimeDefaults.challengeSeconds),
+      // The API keeps its own server-side session and discards Cognito's tokens, so they get the
+      // shortest lifetimes Cognito allows.
+      accessTokenValidity: Duration.minutes(5),
+      idTokenValidity: Duration.minutes(5),
+      refreshTokenValidity: Duration.minutes(60),
+    });
+  }
+}

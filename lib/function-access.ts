@@ -1,0 +1,162 @@
+// What each Lambda function may touch, in one table: the IAM actions it calls, on only its
+// resources, and the environment variables that point it at them. A handler that starts calling
+// something new gets one line here (and a test in test/infra/ fails until it does).
+import { Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { tableKeys } from '../lambdas/adapters/dynamodb-store';
+import type { EmailTemplateId } from '../lambdas/definitions/email-templates';
+import { type apiRoutes, queueConsumers } from '../lambdas/definitions/routes';
+
+export type HandlerName =
+  | (typeof apiRoutes)[keyof typeof apiRoutes]['handler']
+  | (typeof queueConsumers)[keyof typeof queueConsumers]['handler'];
+
+type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem';
+type UserPoolAction = 'cognito-idp:AdminGetUser' | 'cognito-idp:ListUsers' | 'cognito-idp:AdminSetUserPassword';
+
+export interface FunctionAccess {
+  /** Item actions on the table (sets TABLE_NAME). */
+  readonly table?: readonly TableAction[];
+  /** dynamodb:Query on the byUser index, to find a user's other reset links. */
+  readonly queryUserIndex?: true;
+  /**
+   * Admin actions on the user pool. Present, even empty, sets USER_POOL_ID and USER_POOL_CLIENT_ID:
+   * InitiateAuth and RespondToAuthChallenge need the ids but no IAM permission.
+   */
+  readonly userPool?: readonly UserPoolAction[];
+  /** sqs:SendMessage to the reset-request queue (sets RESET_QUEUE_URL). */
+  readonly sendToResetQueue?: true;
+  /** ses:SendEmail with these templates only, from the sender address only (sets the mail variables). */
+  readonly sendEmails?: readonly EmailTemplateId[];
+}
+
+export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
+  'password-reset-request': { sendToResetQueue: true },
+  // Reads an old link (a new one asked from it), stores the new link, revokes the user's others.
+  [queueConsumers.resetRequests.handler]: {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    queryUserIndex: true,
+    userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers'],
+    sendEmails: ['resetLink'],
+  },
+  // Claims the link, records the temporary password's hash, sets it in Cognito, revokes other links.
+  'password-reset-confirm': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    queryUserIndex: true,
+    userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers', 'cognito-idp:AdminSetUserPassword'],
+    sendEmails: ['newPassword'],
+  },
+  // Reads the temporary-password record, stores the session or challenge; ListUsers: an email
+  // address signs in as the account that owns it.
+  'session-create': { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], userPool: ['cognito-idp:ListUsers'] },
+  // Reads and ends the challenge, clears the temporary-password record, stores the session.
+  'session-new-password': { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], userPool: [] },
+  'session-get': { table: ['dynamodb:GetItem'], userPool: [] },
+  'session-delete': { table: ['dynamodb:DeleteItem'], userPool: [] },
+};
+
+/** Settings every function reads (lambdas/config.ts), the same for all of them. */
+export interface SiteSettings {
+  readonly siteUrl: string;
+  readonly portalName: string;
+  readonly primaryColour: string;
+  readonly resetTokenMinutes: number;
+  readonly temporaryPasswordMinutes: number;
+  readonly sessionMinutes: number;
+}
+
+/** The deployed resources the table above refers to, by name and ARN. */
+export interface AccessTargets {
+  readonly site: SiteSettings;
+  readonly table: { readonly tableName: string; readonly tableArn: string };
+  readonly userPool: { readonly userPoolId: string; readonly userPoolArn: string; readonly clientId: string };
+  readonly resetQueue: { readonly queueUrl: string; readonly queueArn: string };
+  readonly mail: {
+    readonly senderEmail: string;
+    /** SES identities SendEmail is checked against: the address and its domain. */
+    readonly identityNames: readonly string[];
+    readonly templatePrefix: string;
+    /** SES template names per email (one per language the portal speaks). */
+    readonly templateNames: Readonly<Record<EmailTemplateId, readonly string[]>>;
+    readonly configurationSetName: string;
+  };
+}
+
+export function environmentFor(access: FunctionAccess, targets: AccessTargets): Record<string, string> {
+  const { site } = targets;
+  return {
+    SITE_URL: site.siteUrl,
+    PORTAL_NAME: site.portalName,
+    PRIMARY_COLOUR: site.primaryColour,
+    RESET_TOKEN_MINUTES: String(site.resetTokenMinutes),
+    TEMPORARY_PASSWORD_MINUTES: String(site.temporaryPasswordMinutes),
+    SESSION_MINUTES: String(site.sessionMinutes),
+    ...(access.table ? { TABLE_NAME: targets.table.tableName } : {}),
+    ...(access.userPool
+      ? { USER_POOL_ID: targets.userPool.userPoolId, USER_POOL_CLIENT_ID: targets.userPool.clientId }
+      : {}),
+    ...(access.sendToResetQueue ? { RESET_QUEUE_URL: targets.resetQueue.queueUrl } : {}),
+    ...(access.sendEmails
+      ? {
+          SENDER_EMAIL: targets.mail.senderEmail,
+          EMAIL_TEMPLATE_PREFIX: targets.mail.templatePrefix,
+          SES_CONFIGURATION_SET: targets.mail.configurationSetName,
+        }
+      : {}),
+  };
+}
+
+export function policyStatementsFor(
+  scope: IFunction,
+  access: FunctionAccess,
+  targets: AccessTargets,
+): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  if (access.table && access.table.length > 0) {
+    statements.push(new PolicyStatement({ actions: [...access.table], resources: [targets.table.tableArn] }));
+  }
+  if (access.queryUserIndex) {
+    statements.push(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${targets.table.tableArn}/index/${tableKeys.userIndex.name}`],
+      }),
+    );
+  }
+  if (access.userPool && access.userPool.length > 0) {
+    statements.push(new PolicyStatement({ actions: [...access.userPool], resources: [targets.userPool.userPoolArn] }));
+  }
+  if (access.sendToResetQueue) {
+    statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [targets.resetQueue.queueArn] }));
+  }
+  if (access.sendEmails && access.sendEmails.length > 0) {
+    const stack = Stack.of(scope);
+    const ses = (resource: string, resourceName: string) => stack.formatArn({ service: 'ses', resource, resourceName });
+    const { mail } = targets;
+    // SESv2 SendEmail is authorised against the identity, the configuration set and the template.
+    statements.push(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          ...mail.identityNames.map((name) => ses('identity', name)),
+          ses('configuration-set', mail.configurationSetName),
+          ...access.sendEmails.flatMap((id) => mail.templateNames[id].map((name) => ses('template', name))),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': mail.senderEmail } },
+      }),
+    );
+  }
+  return statements;
+}
+
+/** Gives a function its environment and exactly the permissions its row in the table lists. */
+export function applyAccess(
+  fn: IFunction & { addEnvironment(key: string, value: string): unknown },
+  handler: HandlerName,
+  targets: AccessTargets,
+): void {
+  const access = functionAccess[handler];
+  for (const [key, value] of Object.entries(environmentFor(access, targets))) fn.addEnvironment(key, value);
+  for (const statement of policyStatementsFor(fn, access, targets)) fn.addToRolePolicy(statement);
+}

@@ -1,0 +1,97 @@
+// The cdk-nag findings this stack accepts, each on the narrowest construct, only while it applies,
+// and with its reason. Everything else cdk-nag reports fails `cdk synth`.
+import { type Stack, Validations } from 'aws-cdk-lib';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
+import { passwordPolicy } from '../lambdas/definitions/password-policy';
+import type { AppConfig } from './app-config';
+import type { Site } from './constructs/site';
+import type { Users } from './constructs/users';
+
+export interface AcknowledgedParts {
+  readonly stack: Stack;
+  readonly config: AppConfig;
+  readonly users: Users;
+  readonly site: Site;
+  readonly originSecret: IConstruct;
+}
+
+function acknowledge(scope: IConstruct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id: `AwsSolutions-${id}`, reason });
+}
+
+export function acknowledgeFindings(parts: AcknowledgedParts): void {
+  const { stack, config, users, site, originSecret } = parts;
+
+  if (!passwordPolicy.requireSymbols) {
+    acknowledge(
+      users.userPool,
+      'COG1',
+      `The policy in lambdas/definitions/password-policy.ts asks for ${passwordPolicy.minLength}+ characters with lower and upper case and a digit; following NIST SP 800-63B, length counts more than a symbol rule.`,
+    );
+  }
+  acknowledge(
+    users.userPool,
+    'COG2',
+    'Sign-in is username and password only by design (the API answers only the NEW_PASSWORD_REQUIRED challenge); MFA needs its own UI and issue.',
+  );
+  acknowledge(
+    users.userPool,
+    'COG8',
+    'The Plus plan (threat protection) bills every monthly active user; the pool is reached only through the API, which keeps PreventUserExistenceErrors, stage throttling and the app-level rate limits. Revisit if sign-in abuse shows up in the logs.',
+  );
+
+  acknowledge(
+    originSecret,
+    'SMG4',
+    'An origin-verification value shared by CloudFront and the API authorizer, not a credential to data; rotating it means updating both together (README: rotating the origin secret).',
+  );
+
+  const distribution = site.distribution;
+  if (!config.domainName) {
+    acknowledge(
+      distribution,
+      'CFR4',
+      'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose policy cdk-nag cannot pin; set domainName and certificateArn to get TLSv1.2_2021.',
+    );
+  }
+  acknowledge(
+    distribution,
+    'CFR1',
+    'The support portal serves customers in any country; no geographic restriction is wanted.',
+  );
+  if (!config.webAclArn) {
+    acknowledge(
+      distribution,
+      'CFR2',
+      'A WAF web ACL for CloudFront lives in us-east-1 and costs from about $6 a month; attach one with webAclArn. The API is throttled and admits only CloudFront traffic without it.',
+    );
+  }
+
+  // CDK's own BucketDeployment handler (one per stack), which copies the built site into the bucket.
+  const deployHandler = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (deployHandler) {
+    const cdkOwned = 'CDK BucketDeployment handler, created and maintained by aws-cdk-lib';
+    acknowledge(deployHandler, 'L1', `${cdkOwned}: aws-cdk-lib pins its Python runtime.`);
+    acknowledge(
+      deployHandler,
+      'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      `${cdkOwned}: it only writes its own logs with it.`,
+    );
+    const siteBucketId = stack.resolve((site.bucket.node.defaultChild as CfnBucket).logicalId) as string;
+    const wildcards: Record<string, string> = {
+      'Action::s3:GetBucket*': 'reads the CDK asset bucket and the site bucket',
+      'Action::s3:GetObject*': 'reads the site build from the CDK asset bucket',
+      'Action::s3:List*': 'lists both buckets to sync them',
+      'Action::s3:Abort*': 'aborts its own failed multipart uploads to the site bucket',
+      'Action::s3:DeleteObject*': 'prunes pages removed from the build',
+      'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*':
+        'the staged site build in the CDK asset bucket',
+      [`Resource::<${siteBucketId}.Arn>/*`]: 'the objects of this stack’s site bucket only',
+      'Resource::*': 'CloudFront invalidation after a deploy (cloudfront:CreateInvalidation and GetInvalidation)',
+    };
+    for (const [finding, what] of Object.entries(wildcards)) {
+      acknowledge(deployHandler, `IAM5[${finding}]`, `${cdkOwned}: ${what}.`);
+    }
+  }
+}
