@@ -1,7 +1,9 @@
 // Configuration from the environment, read once when a handler module loads. A missing or bad
 // value stops the function at start with a message naming it, instead of failing a user later.
+import { z } from 'zod';
 import { lifetimeDefaults } from './definitions/lifetimes';
 import { portalDefaults } from './definitions/portal';
+import { type RateLimits, rateLimitDefaults } from './definitions/rate-limits';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -107,4 +109,42 @@ export interface UserPoolConfig {
 
 export function userPoolConfig(env: Env = process.env): UserPoolConfig {
   return { userPoolId: requiredEnv('USER_POOL_ID', env), clientId: requiredEnv('USER_POOL_CLIENT_ID', env) };
+}
+
+const rateLimitShape = z.strictObject({
+  limit: z.number().int().min(1).max(1_000_000),
+  windowSeconds: z.number().int().min(1).max(86_400),
+});
+
+const rateLimitsOverride = z.strictObject({
+  resetEmailsPerAccount: rateLimitShape.optional(),
+  signInPerAccount: rateLimitShape.optional(),
+  perIp: z
+    .strictObject(
+      Object.fromEntries(Object.keys(rateLimitDefaults.perIp).map((name) => [name, rateLimitShape.optional()])),
+    )
+    .optional(),
+});
+
+/** The defaults of definitions/rate-limits.ts, with any override from RATE_LIMITS (JSON). */
+export function rateLimitConfig(env: Env = process.env): RateLimits {
+  const raw = env.RATE_LIMITS?.trim();
+  if (!raw) return rateLimitDefaults;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`RATE_LIMITS must be JSON, got "${raw.slice(0, 80)}"`);
+  }
+  const result = rateLimitsOverride.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(`RATE_LIMITS is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  const override = result.data;
+  return {
+    resetEmailsPerAccount: override.resetEmailsPerAccount ?? rateLimitDefaults.resetEmailsPerAccount,
+    signInPerAccount: override.signInPerAccount ?? rateLimitDefaults.signInPerAccount,
+    perIp: { ...rateLimitDefaults.perIp, ...(override.perIp as Partial<RateLimits['perIp']> | undefined) },
+  };
 }

@@ -5,17 +5,21 @@ import { systemClock } from './domain/ports';
 import type { SessionDeps, SignInResult } from './domain/sessions';
 import type { RequestScope } from './http/handler';
 import { clearCookie, json, type Response, setCookie } from './http/responses';
-import { sessionStore, temporaryPasswordStore, userDirectory } from './wiring';
+import { rateCounter, rateLimits, sessionStore, temporaryPasswordStore, userDirectory } from './wiring';
 
 export const site = siteConfig();
 const { sessionMinutes } = lifetimeConfig();
 const users = userDirectory();
 const sessions = sessionStore();
 const temporaryPasswords = temporaryPasswordStore();
+const counter = rateCounter();
+const { signInPerAccount } = rateLimits();
 
 export function sessionDeps(scope: RequestScope): SessionDeps {
   return {
     users,
+    counter,
+    signInLimit: signInPerAccount,
     sessions,
     temporaryPasswords,
     clock: systemClock,

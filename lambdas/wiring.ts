@@ -3,10 +3,19 @@
 
 import { cognitoClient, dynamoDocumentClient, sesClient, sqsClient } from './adapters/aws-clients';
 import { CognitoUserDirectory } from './adapters/cognito-directory';
-import { DynamoResetTokenStore, DynamoSessionStore, DynamoTemporaryPasswordStore } from './adapters/dynamodb-store';
+import {
+  DynamoRateCounter,
+  DynamoResetTokenStore,
+  DynamoSessionStore,
+  DynamoTemporaryPasswordStore,
+} from './adapters/dynamodb-store';
 import { SesMailer } from './adapters/ses-mailer';
 import { SqsResetRequestQueue } from './adapters/sqs-queue';
-import { mailConfig, requiredEnv, siteConfig, userPoolConfig } from './config';
+import { mailConfig, rateLimitConfig, requiredEnv, siteConfig, userPoolConfig } from './config';
+import type { IpLimitedEndpoint } from './definitions/rate-limits';
+import type { IpRateLimit } from './http/handler';
+import { systemClock } from './domain/ports';
+import type { RateCounter } from './domain/rate-limit';
 import { loginUrl } from './definitions/routes';
 import type {
   Mailer,
@@ -38,7 +47,9 @@ export const temporaryPasswordStore = once(
 
 export const userDirectory = once((): UserDirectory => {
   const { userPoolId, clientId } = userPoolConfig();
-  return new CognitoUserDirectory(cognitoClient(), userPoolId, clientId);
+  // cognito-local answers AdminUserGlobalSignOut with HTTP 500; the local runner says so here.
+  const globalSignOut = process.env.COGNITO_GLOBAL_SIGN_OUT !== 'unsupported';
+  return new CognitoUserDirectory(cognitoClient(), userPoolId, clientId, globalSignOut);
 });
 
 export const mailer = once((): Mailer => {
@@ -52,3 +63,12 @@ export const mailer = once((): Mailer => {
 export const resetQueue = once(
   (): ResetRequestQueue => new SqsResetRequestQueue(sqsClient(), requiredEnv('RESET_QUEUE_URL')),
 );
+
+export const rateCounter = once((): RateCounter => new DynamoRateCounter(documentClient(), tableName()));
+
+export const rateLimits = once(() => rateLimitConfig());
+
+/** The per-IP limit for one endpoint, for httpHandler. */
+export function ipRateLimit(endpoint: IpLimitedEndpoint): IpRateLimit {
+  return { endpoint, limit: rateLimits().perIp[endpoint], counter: rateCounter(), clock: systemClock };
+}

@@ -3,6 +3,7 @@
 import {
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
   type AttributeType,
   type CognitoIdentityProviderClient,
   InitiateAuthCommand,
@@ -29,7 +30,14 @@ export class CognitoUserDirectory implements UserDirectory {
     private readonly cognito: CognitoIdentityProviderClient,
     private readonly userPoolId: string,
     private readonly clientId: string,
+    /** false only where the service lacks the call (cognito-local); real Cognito always has it. */
+    private readonly globalSignOut = true,
   ) {}
+
+  async signOutEverywhere(username: string): Promise<void> {
+    if (!this.globalSignOut) return;
+    await this.cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: username }));
+  }
 
   async findByLogin(login: string): Promise<PortalUser | undefined> {
     if (login.includes('@')) return this.findByEmail(login);

@@ -23,6 +23,7 @@ import type {
   TemporaryPasswordRecord,
   TemporaryPasswordStore,
 } from '../domain/ports';
+import type { RateCounter } from '../domain/rate-limit';
 
 export const tableKeys = {
   partitionKey: 'pk',
@@ -35,6 +36,7 @@ const TOKEN = 'TOKEN';
 const SESSION = 'SESSION';
 const CHALLENGE = 'CHALLENGE';
 const TEMPORARY_PASSWORD = 'TEMP';
+const RATE = 'RATE';
 
 const key = (kind: string, hash: string) => ({ pk: `${kind}#${hash}`, sk: kind });
 const userPk = (username: string) => `USER#${username}`;
@@ -211,6 +213,31 @@ export class DynamoSessionStore implements SessionStore {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key(SESSION, hash) }));
   }
 
+  async deleteAllSessions(username: string): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: tableKeys.userIndex.name,
+          KeyConditionExpression: 'userPk = :user AND begins_with(userSk, :kind)',
+          ExpressionAttributeValues: { ':user': userPk(username), ':kind': `${SESSION}#` },
+          ProjectionExpression: 'pk, sk',
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      await Promise.all(
+        (page.Items ?? []).map((item) =>
+          this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } })),
+        ),
+      );
+      count += page.Items?.length ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+
   async createChallenge(challenge: ChallengeRecord): Promise<void> {
     await this.db.send(
       new PutCommand({
@@ -288,5 +315,27 @@ export class DynamoTemporaryPasswordStore implements TemporaryPasswordStore {
 
   async clear(username: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key(TEMPORARY_PASSWORD, username) }));
+  }
+}
+
+/** Rate counters: one item per key and window, counted with an atomic ADD, gone by TTL. */
+export class DynamoRateCounter implements RateCounter {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async hit(counterKey: string, expiresAt: number): Promise<number> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(RATE, counterKey),
+        UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl)',
+        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': ttlSeconds(expiresAt) },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.count ?? 0);
   }
 }

@@ -12,6 +12,7 @@ export type DomainErrorCode =
   | 'challenge_expired'
   | 'temporary_password_expired'
   | 'not_signed_in'
+  | 'rate_limited'
   | 'temporarily_unavailable';
 
 export class DomainError extends Error {

@@ -2,6 +2,7 @@
 // and emails the link; a confirm claims the token once, sets a temporary password and emails it.
 import type { Language } from '../definitions/languages';
 import { lifetimeDefaults } from '../definitions/lifetimes';
+import type { RateLimit } from '../definitions/rate-limits';
 import { resetLink } from '../definitions/routes';
 import {
   type DomainError,
@@ -20,10 +21,12 @@ import type {
   ResetRequestQueue,
   ResetTokenRecord,
   ResetTokenStore,
+  SessionStore,
   TemporaryPasswordStore,
   UserDirectory,
 } from './ports';
 import { maskLogin } from './privacy';
+import { checkRate, type RateCounter } from './rate-limit';
 import { hashTemporaryPassword, hashToken, isWellFormedToken, newTemporaryPassword, newToken } from './secrets';
 
 export interface ResetRequestInput {
@@ -66,6 +69,8 @@ export async function requestPasswordReset(
 
 export interface ResetWorkerDeps {
   readonly users: UserDirectory;
+  readonly counter: RateCounter;
+  readonly resetEmailLimit: RateLimit;
   readonly tokens: ResetTokenStore;
   readonly mailer: Mailer;
   readonly clock: Clock;
@@ -74,7 +79,7 @@ export interface ResetWorkerDeps {
   readonly tokenMinutes: number;
 }
 
-export type ResetRequestOutcome = 'sent' | 'no_account' | 'account_disabled';
+export type ResetRequestOutcome = 'sent' | 'no_account' | 'account_disabled' | 'account_limit_reached';
 
 /**
  * Handles one queued request. Throws when a dependency fails, so the queue delivers it again
@@ -98,6 +103,14 @@ export async function processResetRequest(
   if (!user.enabled) {
     log.info('reset request for a disabled account: nothing sent', { username: user.username });
     return 'account_disabled';
+  }
+
+  // At most a few emails per account per hour, whoever asks: the requester already had the same
+  // 202 as everyone, so the limit reveals nothing and an attacker cannot flood an inbox.
+  const rate = await checkRate(deps, 'account:reset-email', user.username, deps.resetEmailLimit);
+  if (!rate.allowed) {
+    log.warn('reset emails for this account are at their limit; nothing sent', { username: user.username });
+    return 'account_limit_reached';
   }
 
   const token = newToken();
@@ -128,6 +141,7 @@ export async function processResetRequest(
 export interface ConfirmDeps {
   readonly users: UserDirectory;
   readonly tokens: ResetTokenStore;
+  readonly sessions: SessionStore;
   readonly temporaryPasswords: TemporaryPasswordStore;
   readonly temporaryPasswordMinutes: number;
   readonly mailer: Mailer;
@@ -182,6 +196,11 @@ export async function confirmPasswordReset(
   const temporaryPassword = newTemporaryPassword();
   const issuedAt = clock.now();
   try {
+    // Whoever may hold a session (perhaps the reason for this reset) loses it before the password
+    // changes. If this fails, nothing has changed yet but ended sessions, and the link still works.
+    const ended = await deps.sessions.deleteAllSessions(username);
+    await users.signOutEverywhere(username);
+    log.info('sessions ended before the reset', { username, sessions: ended });
     await users.setTemporaryPassword(username, temporaryPassword);
     // Our own record of what was issued and until when: Cognito's shortest temporary-password
     // validity is a day, ours is an hour, and sign-in checks it.

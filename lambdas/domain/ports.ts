@@ -22,6 +22,8 @@ export interface UserDirectory {
   signIn(username: string, password: string): Promise<SignInOutcome>;
   /** Answers the NEW_PASSWORD_REQUIRED challenge. */
   completeNewPassword(username: string, challengeSession: string, newPassword: string): Promise<SignInOutcome>;
+  /** Revokes every token Cognito issued to the user (refresh tokens included). */
+  signOutEverywhere(username: string): Promise<void>;
 }
 
 export type ResetTokenStatus = 'PENDING' | 'CLAIMED' | 'USED' | 'REVOKED';
@@ -75,6 +77,8 @@ export interface SessionStore {
   /** The session if it exists and has not expired at `now`. */
   findSession(hash: string, now: number): Promise<SessionRecord | undefined>;
   deleteSession(hash: string): Promise<void>;
+  /** Ends every session of the user; returns how many. */
+  deleteAllSessions(username: string): Promise<number>;
   createChallenge(challenge: ChallengeRecord): Promise<void>;
   findChallenge(hash: string, now: number): Promise<ChallengeRecord | undefined>;
   deleteChallenge(hash: string): Promise<void>;

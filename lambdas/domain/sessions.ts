@@ -1,6 +1,7 @@
 // Signing in, the forced choice of a new password after a temporary one, and server-side
 // sessions: the browser holds only a random id; the table holds its hash, so sign-out is real.
 import { unmetPasswordRules } from '../definitions/password-policy';
+import type { RateLimit } from '../definitions/rate-limits';
 import {
   ChallengeExpired,
   InvalidCredentials,
@@ -9,11 +10,14 @@ import {
   TemporaryPasswordExpired,
 } from './errors';
 import { normaliseLogin } from './password-reset';
+import { checkRate, type RateCounter, RateLimited } from './rate-limit';
 import type { Clock, Log, SessionStore, SignInOutcome, TemporaryPasswordStore, UserDirectory } from './ports';
 import { hashTemporaryPassword, hashToken, isWellFormedToken, newToken, sameHash } from './secrets';
 
 export interface SessionDeps {
   readonly users: UserDirectory;
+  readonly counter: RateCounter;
+  readonly signInLimit: RateLimit;
   readonly sessions: SessionStore;
   readonly temporaryPasswords: TemporaryPasswordStore;
   readonly clock: Clock;
@@ -71,6 +75,9 @@ async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<Sign
 
 export async function signIn(login: string, password: string, deps: SessionDeps): Promise<SignInResult> {
   const normalised = normaliseLogin(login);
+  // Counted per login as typed, whether or not an account has it: the limit reveals nothing.
+  const rate = await checkRate(deps, 'account:sign-in', normalised, deps.signInLimit);
+  if (!rate.allowed) throw new RateLimited(rate.retryAfterSeconds, 'account');
   // An email signs in as the account that owns it; Cognito's own alias handling is not relied on.
   const username = normalised.includes('@') ? (await deps.users.findByLogin(normalised))?.username : normalised;
   if (!username) throw new InvalidCredentials();

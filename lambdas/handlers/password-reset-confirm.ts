@@ -6,13 +6,14 @@ import { httpHandler } from '../http/handler';
 import { jsonBody, requestLanguage } from '../http/request';
 import { json } from '../http/responses';
 import { confirmResetSchema } from '../http/schemas';
-import { mailer, temporaryPasswordStore, tokenStore, userDirectory } from '../wiring';
+import { ipRateLimit, mailer, sessionStore, temporaryPasswordStore, tokenStore, userDirectory } from '../wiring';
 
 const site = siteConfig();
 const users = userDirectory();
 const tokens = tokenStore();
 const mail = mailer();
 const temporaryPasswords = temporaryPasswordStore();
+const sessions = sessionStore();
 const { temporaryPasswordMinutes } = lifetimeConfig();
 
 export const handler = httpHandler(site.siteUrl, async (event, { log }) => {
@@ -20,6 +21,7 @@ export const handler = httpHandler(site.siteUrl, async (event, { log }) => {
   await confirmPasswordReset(token, requestLanguage(event, language), {
     users,
     tokens,
+    sessions,
     mailer: mail,
     temporaryPasswords,
     temporaryPasswordMinutes,
@@ -30,4 +32,4 @@ export const handler = httpHandler(site.siteUrl, async (event, { log }) => {
     status: 'sent',
     message: 'New password sent via mail. Sign in with it; you will then choose a password of your own.',
   });
-});
+}, ipRateLimit('password-reset-confirm'));

@@ -6,7 +6,7 @@ import { httpHandler } from '../http/handler';
 import { jsonBody, requestLanguage, sourceIp } from '../http/request';
 import { json } from '../http/responses';
 import { resetRequestSchema } from '../http/schemas';
-import { resetQueue } from '../wiring';
+import { ipRateLimit, resetQueue } from '../wiring';
 
 const site = siteConfig();
 const { resetTokenMinutes } = lifetimeConfig();
@@ -29,4 +29,4 @@ export const handler = httpHandler(site.siteUrl, async (event, { requestId }) =>
     { queue, clock: systemClock },
   );
   return json(202, acceptedBody);
-});
+}, ipRateLimit('password-reset-request'));

@@ -7,13 +7,15 @@ import { defaultLanguage, languages } from '../definitions/languages';
 import { processResetRequest } from '../domain/password-reset';
 import { type ResetRequestMessage, systemClock } from '../domain/ports';
 import { requestLogger } from '../logger';
-import { mailer, tokenStore, userDirectory } from '../wiring';
+import { mailer, rateCounter, rateLimits, tokenStore, userDirectory } from '../wiring';
 
 const site = siteConfig();
 const { resetTokenMinutes } = lifetimeConfig();
 const users = userDirectory();
 const tokens = tokenStore();
 const mail = mailer();
+const counter = rateCounter();
+const { resetEmailsPerAccount } = rateLimits();
 
 const messageSchema = z
   .object({
@@ -45,6 +47,8 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     try {
       const outcome = await processResetRequest(parsed.data as ResetRequestMessage, {
         users,
+        counter,
+        resetEmailLimit: resetEmailsPerAccount,
         tokens,
         mailer: mail,
         clock: systemClock,

@@ -1,6 +1,7 @@
 // POST /api/session: sign in with username (or email) and password.
 import { signIn } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
+import { ipRateLimit } from '../wiring';
 import { jsonBody } from '../http/request';
 import { signInSchema } from '../http/schemas';
 import { sessionDeps, signInResponse, site } from '../session-deps';
@@ -8,4 +9,4 @@ import { sessionDeps, signInResponse, site } from '../session-deps';
 export const handler = httpHandler(site.siteUrl, async (event, scope) => {
   const { username, password } = jsonBody(event, signInSchema);
   return signInResponse(await signIn(username, password, sessionDeps(scope)));
-});
+}, ipRateLimit('session-create'));

@@ -1,6 +1,7 @@
 // DELETE /api/session: sign out, ending the session on the server too.
 import { signOut } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
+import { ipRateLimit } from '../wiring';
 import { cookie } from '../http/request';
 import { clearCookie, cookieName, json } from '../http/responses';
 import { sessionDeps, site } from '../session-deps';
@@ -8,4 +9,4 @@ import { sessionDeps, site } from '../session-deps';
 export const handler = httpHandler(site.siteUrl, async (event, scope) => {
   await signOut(cookie(event, cookieName('session', site.secureCookies)), sessionDeps(scope));
   return json(200, { status: 'signed_out' }, { cookies: [clearCookie('session', site.secureCookies)] });
-});
+}, ipRateLimit('session-delete'));

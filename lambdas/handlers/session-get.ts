@@ -1,6 +1,7 @@
 // GET /api/session: who is signed in.
 import { currentSession } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
+import { ipRateLimit } from '../wiring';
 import { cookie } from '../http/request';
 import { cookieName, json } from '../http/responses';
 import { sessionDeps, site } from '../session-deps';
@@ -11,4 +12,4 @@ export const handler = httpHandler(site.siteUrl, async (event, scope) => {
     sessionDeps(scope),
   );
   return json(200, { username });
-});
+}, ipRateLimit('session-get'));

@@ -4,9 +4,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { type PasswordRule, passwordRuleText } from '../definitions/password-policy';
+import type { RateLimit } from '../definitions/rate-limits';
 import { DomainError, PasswordPolicyViolation } from '../domain/errors';
+import type { Clock } from '../domain/ports';
+import { checkRate, type RateCounter, RateLimited } from '../domain/rate-limit';
 import { requestLogger } from '../logger';
-import { HttpProblem, header } from './request';
+import { HttpProblem, header, sourceIp } from './request';
 import { problem, type Response } from './responses';
 
 export interface RequestScope {
@@ -35,7 +38,24 @@ function isDependencyFault(error: unknown): boolean {
   return typeof error === 'object' && error !== null && '$metadata' in error;
 }
 
+function minutes(seconds: number): string {
+  const m = Math.ceil(seconds / 60);
+  return m === 1 ? '1 minute' : `${m} minutes`;
+}
+
 export function toErrorResponse(error: unknown, log: Logger): Response {
+  if (error instanceof RateLimited) {
+    log.warn('rate limit reached', { scope: error.scope });
+    const wait = minutes(error.retryAfterSeconds);
+    return problem('rate_limited', {
+      headers: { 'retry-after': String(error.retryAfterSeconds) },
+      details: { retryAfterSeconds: error.retryAfterSeconds },
+      message:
+        error.scope === 'account'
+          ? `Too many sign-in attempts for this account. Wait ${wait} and try again, or use "Forgot your password?".`
+          : `Too many requests from your network. Wait ${wait}, then try again.`,
+    });
+  }
   if (error instanceof HttpProblem) {
     log.info('request refused', { problem: error.code });
     return problem(error.code, error.message !== error.code ? { message: error.message } : {});
@@ -63,13 +83,30 @@ export function toErrorResponse(error: unknown, log: Logger): Response {
   return problem('internal_error');
 }
 
-export function httpHandler(siteUrl: string, route: HttpRoute): HttpHandler {
+/** The per-source-IP limit of one endpoint: counted before anything else, for every request. */
+export interface IpRateLimit {
+  readonly endpoint: string;
+  readonly limit: RateLimit;
+  readonly counter: RateCounter;
+  readonly clock: Clock;
+}
+
+export function httpHandler(siteUrl: string, route: HttpRoute, ipLimit?: IpRateLimit): HttpHandler {
   return async (event, context) => {
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? randomUUID();
     const log = requestLogger(requestId);
     try {
       if (!SAFE_METHODS.has(event.requestContext?.http?.method ?? 'GET') && fromForeignSite(event, siteUrl)) {
         throw new HttpProblem('forbidden_origin');
+      }
+      if (ipLimit) {
+        const check = await checkRate(
+          { counter: ipLimit.counter, clock: ipLimit.clock, log },
+          `ip:${ipLimit.endpoint}`,
+          sourceIp(event),
+          ipLimit.limit,
+        );
+        if (!check.allowed) throw new RateLimited(check.retryAfterSeconds, 'ip');
       }
       return await route(event, { log, requestId });
     } catch (error) {

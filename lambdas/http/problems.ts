@@ -70,6 +70,10 @@ export const problems: Record<ProblemCode, ProblemDefinition> = {
       'The password from the email has expired: it works only for a short time. Use "Forgot your password?" to get a new one.',
   },
   not_signed_in: { status: 401, message: 'You are not signed in. Sign in to continue.' },
+  rate_limited: {
+    status: 429,
+    message: 'Too many attempts in a short time. Please wait a few minutes, then try again.',
+  },
   temporarily_unavailable: {
     status: 503,
     message: 'We could not finish this just now and nothing was changed. Please try again in a minute.',

@@ -36,7 +36,18 @@ export function cookie(event: APIGatewayProxyEventV2, name: string): string | un
   return undefined;
 }
 
+/**
+ * The viewer's IP address. Behind CloudFront, API Gateway sees CloudFront's address, so the
+ * viewer's comes from CloudFront-Viewer-Address ("ip:port"), which CloudFront sets itself; the API
+ * accepts only requests that came through CloudFront (the origin-verify header), so it is trusted.
+ */
 export function sourceIp(event: APIGatewayProxyEventV2): string {
+  const viewer = header(event, 'cloudfront-viewer-address');
+  if (viewer) {
+    const colon = viewer.lastIndexOf(':');
+    const address = (colon > 0 ? viewer.slice(0, colon) : viewer).replace(/^\[|\]$/g, '');
+    if (/^[0-9a-fA-F:.]{2,45}$/.test(address)) return address;
+  }
   return event.requestContext?.http?.sourceIp ?? 'unknown';
 }
 

@@ -31,10 +31,13 @@ export function json(
 
 export function problem(
   code: ProblemCode,
-  overrides: { message?: string; details?: Record<string, unknown> } = {},
+  overrides: { message?: string; details?: Record<string, unknown>; headers?: Record<string, string> } = {},
 ): Response {
   const definition = problems[code];
-  const headers: Record<string, string> = definition.status === 503 ? { 'retry-after': '30' } : {};
+  const headers: Record<string, string> = {
+    ...(definition.status === 503 ? { 'retry-after': '30' } : {}),
+    ...overrides.headers,
+  };
   return json(
     definition.status,
     { error: code, message: overrides.message ?? definition.message, ...overrides.details },

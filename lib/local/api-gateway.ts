@@ -20,8 +20,12 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, routeKey: 
   const url = new URL(req.url ?? '/', 'http://local');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+    // CloudFront sets its CloudFront-* headers itself; a viewer cannot choose them.
+    if (value === undefined || name === 'cookie' || name.startsWith('cloudfront-')) continue;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  const viewerIp = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+  headers['cloudfront-viewer-address'] = `${viewerIp}:${req.socket.remotePort ?? 0}`;
   const cookies = req.headers.cookie
     ?.split(';')
     .map((c) => c.trim())
@@ -48,7 +52,7 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, routeKey: 
         method: req.method ?? 'GET',
         path: url.pathname,
         protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        sourceIp: viewerIp,
         userAgent: String(req.headers['user-agent'] ?? ''),
       },
       requestId,

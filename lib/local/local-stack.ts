@@ -177,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       EMAIL_TEMPLATE_PREFIX: bootstrapped.templatePrefix,
       SITE_URL: url,
       RESET_QUEUE_URL: queueUrl,
+      COGNITO_GLOBAL_SIGN_OUT: 'unsupported',
       PORTAL_NAME: portalName,
       ...options.env,
     });

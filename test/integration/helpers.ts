@@ -1,7 +1,10 @@
 // Talking to the local stack started by global-setup.ts, as a browser or a script would.
+import { request } from 'node:http';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { hashToken } from '../../lambdas/domain/secrets';
+import { hashToken, newTemporaryPassword } from '../../lambdas/domain/secrets';
+import { createUser } from '../../lib/local/bootstrap';
 import type { InboxEmail } from '../../lib/local/local-stack';
 
 export const baseUrl = (): string => {
@@ -13,41 +16,72 @@ export const baseUrl = (): string => {
 export const demoUser = (): { username: string; email: string; password: string } =>
   JSON.parse(process.env.SUPPORT_ACCESS_DEMO ?? '{}');
 
-/** A cookie jar for one "browser". */
+let nextAddress = 1;
+
+/**
+ * A fresh loopback address (127.0.x.y) for each browser: the whole 127/8 reaches this machine,
+ * so every test client is its own "source IP" for the per-IP rate limits.
+ */
+export function newLoopbackAddress(): string {
+  const n = nextAddress++ + (process.pid % 200) * 256;
+  return `127.${(n >> 16) & 255}.${(n >> 8) & 255}.${(n & 255) || 1}`;
+}
+
+export interface CallResult {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A cookie jar and a source address: one "browser". */
 export class Browser {
   readonly cookies = new Map<string, string>();
 
-  async call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  constructor(readonly address: string = newLoopbackAddress()) {}
+
+  call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<CallResult> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const response = await fetch(`${baseUrl()}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(cookie ? { cookie } : {}),
-        origin: baseUrl(),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const url = new URL(path, baseUrl());
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          method,
+          localAddress: this.address,
+          headers: {
+            ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+            ...(cookie ? { cookie } : {}),
+            origin: baseUrl(),
+            ...headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            for (const setCookie of res.headers['set-cookie'] ?? []) {
+              const [pair = ''] = setCookie.split(';');
+              const eq = pair.indexOf('=');
+              const name = pair.slice(0, eq);
+              const value = pair.slice(eq + 1);
+              if (value === '' || /Max-Age=0/.test(setCookie)) this.cookies.delete(name);
+              else this.cookies.set(name, value);
+            }
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({
+              status: res.statusCode ?? 0,
+              body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+              headers: res.headers,
+            });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
     });
-    for (const setCookie of response.headers.getSetCookie()) {
-      const [pair = ''] = setCookie.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (value === '' || /Max-Age=0/.test(setCookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-      headers: response.headers,
-    };
   }
 }
 
@@ -111,4 +145,21 @@ export async function expireToken(token: string): Promise<void> {
     }),
   );
   db.destroy();
+}
+
+let userCount = 0;
+
+/** A fresh account for one test, so per-account limits and state never leak between tests. */
+export async function newUser(prefix = 'user'): Promise<{ username: string; email: string; password: string }> {
+  userCount++;
+  const username = `${prefix}-${process.pid}-${userCount}`;
+  const user = { username, email: `${username}@example.com`, password: newTemporaryPassword() };
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: process.env.SUPPORT_ACCESS_COGNITO,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await createUser(cognito, String(process.env.SUPPORT_ACCESS_USER_POOL), user);
+  cognito.destroy();
+  return user;
 }

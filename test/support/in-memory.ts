@@ -20,6 +20,7 @@ import type {
   TemporaryPasswordStore,
   UserDirectory,
 } from '../../lambdas/domain/ports';
+import type { RateCounter } from '../../lambdas/domain/rate-limit';
 
 export class FakeClock implements Clock {
   constructor(public time = Date.UTC(2026, 10, 26, 18, 0, 0)) {}
@@ -87,6 +88,11 @@ export class MemorySessionStore implements SessionStore {
   async deleteSession(hash: string): Promise<void> {
     this.sessions.delete(hash);
   }
+  async deleteAllSessions(username: string): Promise<number> {
+    const mine = [...this.sessions.values()].filter((s) => s.username === username);
+    for (const session of mine) this.sessions.delete(session.hash);
+    return mine.length;
+  }
   async createChallenge(challenge: ChallengeRecord): Promise<void> {
     this.challenges.set(challenge.hash, challenge);
   }
@@ -106,7 +112,14 @@ interface StoredUser extends PortalUser {
 
 export class MemoryUserDirectory implements UserDirectory {
   readonly users = new Map<string, StoredUser>();
+  readonly signedOutEverywhere: string[] = [];
   failSetPassword: Error | undefined;
+  failSignOut: Error | undefined;
+
+  async signOutEverywhere(username: string): Promise<void> {
+    if (this.failSignOut) throw this.failSignOut;
+    this.signedOutEverywhere.push(username);
+  }
 
   add(user: { username: string; email: string; password: string; enabled?: boolean }): void {
     this.users.set(user.username, { enabled: true, temporary: false, ...user });
@@ -186,5 +199,16 @@ export class MemoryTemporaryPasswords implements TemporaryPasswordStore {
   }
   async clear(username: string): Promise<void> {
     this.entries.delete(username);
+  }
+}
+
+export class MemoryRateCounter implements RateCounter {
+  readonly counts = new Map<string, number>();
+  failWith: Error | undefined;
+  async hit(key: string): Promise<number> {
+    if (this.failWith) throw this.failWith;
+    const count = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, count);
+    return count;
   }
 }

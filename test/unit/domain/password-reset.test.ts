@@ -8,6 +8,8 @@ import {
   FakeClock,
   MemoryMailer,
   MemoryQueue,
+  MemoryRateCounter,
+  MemorySessionStore,
   MemoryTemporaryPasswords,
   MemoryTokenStore,
   MemoryUserDirectory,
@@ -22,8 +24,12 @@ function setup() {
   users.add({ username: 'gone', email: 'gone@example.com', password: 'Old-Password-1', enabled: false });
   const tokens = new MemoryTokenStore();
   const mailer = new MemoryMailer();
+  const counter = new MemoryRateCounter();
+  const sessions = new MemorySessionStore();
   const worker = {
     users,
+    counter,
+    resetEmailLimit: { limit: 3, windowSeconds: 3600 },
     tokens,
     mailer,
     clock,
@@ -32,14 +38,23 @@ function setup() {
     tokenMinutes: 30,
   };
   const temporaryPasswords = new MemoryTemporaryPasswords();
-  const confirm = { users, tokens, mailer, clock, log: silentLog, temporaryPasswords, temporaryPasswordMinutes: 60 };
+  const confirm = {
+    users,
+    tokens,
+    sessions,
+    mailer,
+    clock,
+    log: silentLog,
+    temporaryPasswords,
+    temporaryPasswordMinutes: 60,
+  };
   const request = (login: string) =>
     processResetRequest(
       { v: 1, language: 'en', login, requestedAt: clock.now(), sourceIp: '203.0.113.7', requestId: 'r1' },
       worker,
     );
   const lastToken = () => tokenFromLink(mailer.resetLinks.at(-1)?.resetUrl ?? '');
-  return { clock, users, tokens, mailer, worker, confirm, request, lastToken, temporaryPasswords };
+  return { clock, users, tokens, mailer, worker, confirm, request, lastToken, temporaryPasswords, sessions, counter };
 }
 
 describe('requesting a reset', () => {

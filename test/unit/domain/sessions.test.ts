@@ -2,6 +2,7 @@ import { hashTemporaryPassword } from '../../../lambdas/domain/secrets';
 import { chooseNewPassword, currentSession, signIn, signOut } from '../../../lambdas/domain/sessions';
 import {
   FakeClock,
+  MemoryRateCounter,
   MemorySessionStore,
   MemoryTemporaryPasswords,
   MemoryUserDirectory,
@@ -14,8 +15,11 @@ function setup() {
   const sessions = new MemorySessionStore();
   const clock = new FakeClock();
   const temporaryPasswords = new MemoryTemporaryPasswords();
+  const counter = new MemoryRateCounter();
   const deps = {
     users,
+    counter,
+    signInLimit: { limit: 10, windowSeconds: 900 },
     sessions,
     temporaryPasswords,
     clock,
@@ -33,7 +37,7 @@ function setup() {
       expiresAt: clock.now() + minutes * 60_000,
     });
   };
-  return { users, sessions, clock, deps, issue, temporaryPasswords };
+  return { users, sessions, clock, deps, issue, temporaryPasswords, counter };
 }
 
 describe('signing in', () => {

@@ -36,6 +36,7 @@ beforeEach(() => {
   cognito.reset();
   ses.reset();
   dynamo.on(UpdateCommand).resolves({ Attributes: pending });
+  dynamo.on(UpdateCommand, { Key: { sk: 'RATE' } }).resolves({ Attributes: { count: 1 } });
   dynamo.on(QueryCommand).resolves({ Items: [] });
   cognito.on(AdminGetUserCommand).resolves({
     Username: 'demo',
@@ -52,7 +53,7 @@ describe('POST /api/password-reset/confirm', () => {
   it('claims the token with one conditional update (pending or lapsed claim, and not expired)', async () => {
     const response = await confirm({ token });
     expect(response.statusCode).toBe(200);
-    const claim = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const claim = dynamo.commandCalls(UpdateCommand).find((c) => c.args[0].input.Key?.sk === 'TOKEN')?.args[0].input;
     expect(claim?.Key).toEqual({ pk: `TOKEN#${hashToken(token)}`, sk: 'TOKEN' });
     expect(claim?.ConditionExpression).toContain('expiresAt > :now');
     expect(claim?.ConditionExpression).toContain('#status = :pending');

@@ -4,7 +4,7 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { hashToken } from '../../../lambdas/domain/secrets';
@@ -23,6 +23,7 @@ beforeEach(() => {
   cognito.reset();
   ses.reset();
   dynamo.on(PutCommand).resolves({});
+  dynamo.on(UpdateCommand, { Key: { sk: 'RATE' } }).resolves({ Attributes: { count: 1 } });
   dynamo.on(QueryCommand).resolves({ Items: [] });
   ses.on(SendEmailCommand).resolves({ MessageId: 'e' });
   cognito

@@ -4,7 +4,7 @@ import {
   ListUsersCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { hashToken, newToken } from '../../../lambdas/domain/secrets';
@@ -21,6 +21,7 @@ beforeEach(() => {
   dynamo.reset();
   cognito.reset();
   dynamo.on(PutCommand).resolves({});
+  dynamo.on(UpdateCommand, { Key: { sk: 'RATE' } }).resolves({ Attributes: { count: 1 } });
   dynamo.on(DeleteCommand).resolves({});
 });
 

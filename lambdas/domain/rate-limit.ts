@@ -1,0 +1,52 @@
+// Fixed-window rate limiting on atomic counters. A counter that cannot be read lets the request
+// through (and logs): an outage of the counter store must not lock everyone out.
+import { createHash } from 'node:crypto';
+import type { RateLimit } from '../definitions/rate-limits';
+import { DomainError } from './errors';
+import type { Clock, Log } from './ports';
+
+export interface RateCounter {
+  /** Adds one to the counter `key` and returns the new count; the counter expires at `expiresAt` (epoch ms). */
+  hit(key: string, expiresAt: number): Promise<number>;
+}
+
+export class RateLimited extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly scope: 'ip' | 'account',
+  ) {
+    super('rate_limited', `rate limit reached (${scope})`, { retryAfterSeconds });
+  }
+}
+
+/** Identifiers (IPs, logins) are hashed into keys: the table holds no address or email. */
+export function rateKey(scope: string, subject: string, windowStart: number): string {
+  const digest = createHash('sha256').update(subject.toLowerCase()).digest('hex').slice(0, 32);
+  return `${scope}#${digest}#${windowStart}`;
+}
+
+export interface RateCheck {
+  readonly allowed: boolean;
+  readonly count: number;
+  readonly retryAfterSeconds: number;
+}
+
+export async function checkRate(
+  deps: { counter: RateCounter; clock: Clock; log: Log },
+  scope: string,
+  subject: string,
+  limit: RateLimit,
+): Promise<RateCheck> {
+  const now = deps.clock.now();
+  const windowMs = limit.windowSeconds * 1000;
+  const windowStart = Math.floor(now / windowMs) * windowMs;
+  const windowEnd = windowStart + windowMs;
+  const retryAfterSeconds = Math.max(1, Math.ceil((windowEnd - now) / 1000));
+  try {
+    const count = await deps.counter.hit(rateKey(scope, subject, windowStart), windowEnd);
+    return { allowed: count <= limit.limit, count, retryAfterSeconds };
+  } catch (error) {
+    deps.log.error('rate counter unavailable; request allowed', { scope, error });
+    return { allowed: true, count: 0, retryAfterSeconds };
+  }
+}
