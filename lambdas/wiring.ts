@@ -13,9 +13,6 @@ import { SesMailer } from './adapters/ses-mailer';
 import { SqsResetRequestQueue } from './adapters/sqs-queue';
 import { mailConfig, rateLimitConfig, requiredEnv, siteConfig, userPoolConfig } from './config';
 import type { IpLimitedEndpoint } from './definitions/rate-limits';
-import type { IpRateLimit } from './http/handler';
-import { systemClock } from './domain/ports';
-import type { RateCounter } from './domain/rate-limit';
 import { loginUrl } from './definitions/routes';
 import type {
   Mailer,
@@ -25,6 +22,9 @@ import type {
   TemporaryPasswordStore,
   UserDirectory,
 } from './domain/ports';
+import { systemClock } from './domain/ports';
+import type { RateCounter } from './domain/rate-limit';
+import type { IpRateLimit } from './http/handler';
 
 function once<T>(create: () => T): () => T {
   let value: T | undefined;

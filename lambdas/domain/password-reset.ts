@@ -14,6 +14,7 @@ import {
   TemporarilyUnavailable,
 } from './errors';
 import type {
+  ClaimResult,
   Clock,
   Log,
   Mailer,
@@ -138,12 +139,32 @@ export async function processResetRequest(
   return 'sent';
 }
 
+const CLAIM_POLL_MS = 150;
+
+/**
+ * Claims the token. If another request holds the claim (a double click, a second tab), waits a
+ * little for it to finish, so this request can say what really happened: "used" once the other
+ * succeeded, or a fresh claim if the other gave the link back.
+ */
+async function claimOrWait(hash: string, deps: ConfirmDeps): Promise<ClaimResult> {
+  const deadline = Date.now() + deps.waitForClaimMs;
+  for (;;) {
+    const now = deps.clock.now();
+    const claim = await deps.tokens.claim(hash, now, now + lifetimeDefaults.claimLeaseSeconds * 1000);
+    const held = !claim.claimed && claim.current?.status === 'CLAIMED' && claim.current.expiresAt > now;
+    if (!held || Date.now() >= deadline) return claim;
+    await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+  }
+}
+
 export interface ConfirmDeps {
   readonly users: UserDirectory;
   readonly tokens: ResetTokenStore;
   readonly sessions: SessionStore;
   readonly temporaryPasswords: TemporaryPasswordStore;
   readonly temporaryPasswordMinutes: number;
+  /** How long to wait for a concurrent confirm of the same link before answering "busy". */
+  readonly waitForClaimMs: number;
   readonly mailer: Mailer;
   readonly clock: Clock;
   readonly log: Log;
@@ -178,8 +199,8 @@ export async function confirmPasswordReset(
   if (!isWellFormedToken(token)) throw new LinkInvalid();
   const hash = hashToken(token);
   const now = clock.now();
-  const claim = await tokens.claim(hash, now, now + lifetimeDefaults.claimLeaseSeconds * 1000);
-  if (!claim.claimed) throw refusal(claim.current, now);
+  const claim = await claimOrWait(hash, deps);
+  if (!claim.claimed) throw refusal(claim.current, clock.now());
   const { username, requestIp, createdAt } = claim.token;
 
   const user = await users.findByLogin(username).catch(async (error: unknown) => {

@@ -10,8 +10,8 @@ import {
   TemporaryPasswordExpired,
 } from './errors';
 import { normaliseLogin } from './password-reset';
-import { checkRate, type RateCounter, RateLimited } from './rate-limit';
 import type { Clock, Log, SessionStore, SignInOutcome, TemporaryPasswordStore, UserDirectory } from './ports';
+import { checkRate, type RateCounter, RateLimited } from './rate-limit';
 import { hashTemporaryPassword, hashToken, isWellFormedToken, newToken, sameHash } from './secrets';
 
 export interface SessionDeps {

@@ -17,16 +17,20 @@ export const acceptedBody = {
   message: `If an account matches, we have sent an email with a link to reset the password. It can take a few minutes to arrive; check the spam folder too. The link works for ${resetTokenMinutes} minutes and only once.`,
 } as const;
 
-export const handler = httpHandler(site.siteUrl, async (event, { requestId }) => {
-  const body = jsonBody(event, resetRequestSchema);
-  await requestPasswordReset(
-    {
-      ...('login' in body ? { login: body.login } : { token: body.token }),
-      language: requestLanguage(event, body.language),
-      sourceIp: sourceIp(event),
-      requestId,
-    },
-    { queue, clock: systemClock },
-  );
-  return json(202, acceptedBody);
-}, ipRateLimit('password-reset-request'));
+export const handler = httpHandler(
+  site.siteUrl,
+  async (event, { requestId }) => {
+    const body = jsonBody(event, resetRequestSchema);
+    await requestPasswordReset(
+      {
+        ...('login' in body ? { login: body.login } : { token: body.token }),
+        language: requestLanguage(event, body.language),
+        sourceIp: sourceIp(event),
+        requestId,
+      },
+      { queue, clock: systemClock },
+    );
+    return json(202, acceptedBody);
+  },
+  ipRateLimit('password-reset-request'),
+);

@@ -1,12 +1,16 @@
 // DELETE /api/session: sign out, ending the session on the server too.
 import { signOut } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
-import { ipRateLimit } from '../wiring';
 import { cookie } from '../http/request';
 import { clearCookie, cookieName, json } from '../http/responses';
 import { sessionDeps, site } from '../session-deps';
+import { ipRateLimit } from '../wiring';
 
-export const handler = httpHandler(site.siteUrl, async (event, scope) => {
-  await signOut(cookie(event, cookieName('session', site.secureCookies)), sessionDeps(scope));
-  return json(200, { status: 'signed_out' }, { cookies: [clearCookie('session', site.secureCookies)] });
-}, ipRateLimit('session-delete'));
+export const handler = httpHandler(
+  site.siteUrl,
+  async (event, scope) => {
+    await signOut(cookie(event, cookieName('session', site.secureCookies)), sessionDeps(scope));
+    return json(200, { status: 'signed_out' }, { cookies: [clearCookie('session', site.secureCookies)] });
+  },
+  ipRateLimit('session-delete'),
+);

@@ -1,14 +1,18 @@
 // POST /api/session/new-password: answer the NEW_PASSWORD_REQUIRED challenge after a temporary password.
 import { chooseNewPassword } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
-import { ipRateLimit } from '../wiring';
 import { cookie, jsonBody } from '../http/request';
 import { cookieName } from '../http/responses';
 import { newPasswordSchema } from '../http/schemas';
 import { sessionDeps, signInResponse, site } from '../session-deps';
+import { ipRateLimit } from '../wiring';
 
-export const handler = httpHandler(site.siteUrl, async (event, scope) => {
-  const { newPassword } = jsonBody(event, newPasswordSchema);
-  const challenge = cookie(event, cookieName('challenge', site.secureCookies));
-  return signInResponse(await chooseNewPassword(challenge, newPassword, sessionDeps(scope)));
-}, ipRateLimit('session-new-password'));
+export const handler = httpHandler(
+  site.siteUrl,
+  async (event, scope) => {
+    const { newPassword } = jsonBody(event, newPasswordSchema);
+    const challenge = cookie(event, cookieName('challenge', site.secureCookies));
+    return signInResponse(await chooseNewPassword(challenge, newPassword, sessionDeps(scope)));
+  },
+  ipRateLimit('session-new-password'),
+);

@@ -2,18 +2,26 @@
 // "API Gateway", the pages as CloudFront would serve them, an in-process queue, and a local inbox.
 // One stack per process: handlers read their configuration once, when first loaded.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { portalDefaults } from '../../lambdas/definitions/portal';
-import { type ApiRoute, apiRoutes, type Page, pages, queueConsumers } from '../../lambdas/definitions/routes';
+import { type ApiRoute, apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
 import { problem } from '../../lambdas/http/responses';
 import { buildSite } from '../site-build';
 import { PAGE_SECURITY_HEADERS } from '../site-headers';
+import {
+  LANGUAGE_COOKIE,
+  languageCookieAttributes,
+  NOT_FOUND_HTML,
+  routeSiteRequest,
+  siteRequestFrom,
+  siteRoutingTable,
+} from '../site-routing';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway';
 import { type Bootstrapped, bootstrap } from './bootstrap';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
@@ -108,12 +116,14 @@ interface StaticFile {
 }
 
 function loadSite(outDir: string, immutable: readonly string[]): Map<string, StaticFile> {
+  // Keyed by file path (/forgot.html, /it/forgot.html); lib/site-routing.ts maps page paths to them.
   const files = new Map<string, StaticFile>();
-  const pathOf = new Map<string, string>((Object.values(pages) as Page[]).map((p) => [p.file, p.path]));
-  for (const name of readdirSync(outDir)) {
-    const body = readFileSync(join(outDir, name));
+  for (const name of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
+    const full = join(outDir, name);
+    if (!statSync(full).isFile()) continue;
+    const body = readFileSync(full);
     const extension = name.slice(name.lastIndexOf('.') + 1);
-    files.set(pathOf.get(name) ?? `/${name}`, {
+    files.set(`/${name.split(sep).join('/')}`, {
       body,
       gzip: gzipSync(body),
       type: CONTENT_TYPES[extension] ?? 'application/octet-stream',
@@ -196,6 +206,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       primaryColour: process.env.PRIMARY_COLOUR ?? portalDefaults.primaryColour,
     });
     const files = loadSite(site.outDir, site.immutableFiles);
+    const routing = siteRoutingTable();
     const host = new URL(url).host;
 
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -248,14 +259,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         });
         return;
       }
-      const file = files.get(path);
+      // The page in the visitor's language, as the CloudFront Function picks it (lib/site-routing.ts).
+      const route = routeSiteRequest(routing, siteRequestFrom(req.url ?? '/', req.headers));
+      if (route.kind === 'redirect' && (method === 'GET' || method === 'HEAD')) {
+        res.writeHead(302, {
+          ...PAGE_SECURITY_HEADERS,
+          location: route.location,
+          'cache-control': 'no-store',
+          ...(route.setLanguage
+            ? { 'set-cookie': `${LANGUAGE_COOKIE}=${route.setLanguage}; ${languageCookieAttributes(false)}` }
+            : {}),
+        });
+        res.end();
+        return;
+      }
+      const file = files.get(route.kind === 'page' ? route.file : path);
       if (!file || (method !== 'GET' && method !== 'HEAD')) {
         res.writeHead(file ? 405 : 404, { ...PAGE_SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-        res.end(
-          file
-            ? ''
-            : '<!DOCTYPE html><title>Not found</title><p>There is no page here. <a href="/">Go to the login page</a>.</p>',
-        );
+        res.end(file ? '' : NOT_FOUND_HTML);
         return;
       }
       const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
@@ -265,7 +286,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         'content-type': file.type,
         'cache-control': file.cacheControl,
         'content-length': String(body.length),
-        vary: 'accept-encoding',
+        vary: route.kind === 'page' ? 'accept-encoding, accept-language, cookie' : 'accept-encoding',
+        ...(route.kind === 'page' ? { 'content-language': route.language } : {}),
         ...(gzip ? { 'content-encoding': 'gzip' } : {}),
       });
       res.end(method === 'HEAD' ? undefined : body);

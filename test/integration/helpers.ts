@@ -24,7 +24,7 @@ let nextAddress = 1;
  */
 export function newLoopbackAddress(): string {
   const n = nextAddress++ + (process.pid % 200) * 256;
-  return `127.${(n >> 16) & 255}.${(n >> 8) & 255}.${(n & 255) || 1}`;
+  return `127.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255 || 1}`;
 }
 
 export interface CallResult {
@@ -41,7 +41,8 @@ export class Browser {
 
   call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<CallResult> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const payload =
+      body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     const url = new URL(path, baseUrl());
     return new Promise((resolve, reject) => {
       const req = request(

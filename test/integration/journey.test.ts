@@ -134,7 +134,10 @@ describe('requests that reveal nothing and change nothing', () => {
     expect(unknown.status).toBe(202);
     expect(unknown.body).toEqual(known.body);
     expect(unknownName.body).toEqual(known.body);
-    const headerNames = (h: Record<string, unknown>) => Object.keys(h).filter((k) => k !== 'date').sort();
+    const headerNames = (h: Record<string, unknown>) =>
+      Object.keys(h)
+        .filter((k) => k !== 'date')
+        .sort();
     expect(headerNames(unknown.headers)).toEqual(headerNames(known.headers));
     await queueIdle();
   });

@@ -47,6 +47,7 @@ function setup() {
     log: silentLog,
     temporaryPasswords,
     temporaryPasswordMinutes: 60,
+    waitForClaimMs: 0,
   };
   const request = (login: string) =>
     processResetRequest(
@@ -93,6 +94,23 @@ describe('requesting a reset', () => {
 });
 
 describe('the worker', () => {
+  it('sends at most the per-account limit of emails, then answers nothing more', async () => {
+    const { request, mailer, clock } = setup();
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) outcomes.push(await request(i % 2 ? 'demo' : 'demo@example.com'));
+    expect(outcomes).toEqual(['sent', 'sent', 'sent', 'account_limit_reached', 'account_limit_reached']);
+    expect(mailer.resetLinks).toHaveLength(3);
+    clock.advance(3600_000);
+    await expect(request('demo')).resolves.toBe('sent');
+  });
+
+  it('keeps sending when the rate counter is down: an outage must not lock users out', async () => {
+    const { request, counter, mailer } = setup();
+    counter.failWith = new Error('DynamoDB unavailable');
+    await expect(request('demo')).resolves.toBe('sent');
+    expect(mailer.resetLinks).toHaveLength(1);
+  });
+
   it('emails a link for a known username or email, storing only the token hash with its expiry', async () => {
     const { request, mailer, tokens, lastToken, clock } = setup();
     await expect(request('demo@example.com')).resolves.toBe('sent');
@@ -229,13 +247,54 @@ describe('confirming a reset', () => {
     await expect(confirmPasswordReset(lastToken(), 'en', confirm)).resolves.toEqual({ username: 'demo' });
   });
 
-  it('lets exactly one of many concurrent confirms win', async () => {
+  it('lets exactly one of many concurrent confirms win; the others wait and hear "used"', async () => {
     const { request, lastToken, confirm, mailer } = setup();
     await request('demo');
+    const patient = { ...confirm, waitForClaimMs: 5000 };
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, () => confirmPasswordReset(lastToken(), 'en', confirm)),
+      Array.from({ length: 20 }, () => confirmPasswordReset(lastToken(), 'en', patient)),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const codes = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code: string }).code] : []));
+    expect(codes).toEqual(Array(19).fill('link_used'));
     expect(mailer.newPasswords).toHaveLength(1);
+  });
+
+  it('takes over the link when the concurrent confirm it waited for gave it back', async () => {
+    const { request, lastToken, confirm, mailer } = setup();
+    await request('demo');
+    mailer.failNext = new Error('SES 500');
+    const patient = { ...confirm, waitForClaimMs: 5000 };
+    const [first, second] = await Promise.allSettled([
+      confirmPasswordReset(lastToken(), 'en', patient),
+      confirmPasswordReset(lastToken(), 'en', patient),
+    ]);
+    expect(first).toMatchObject({ status: 'rejected', reason: { code: 'temporarily_unavailable' } });
+    expect(second).toMatchObject({ status: 'fulfilled', value: { username: 'demo' } });
+    expect(mailer.newPasswords).toHaveLength(1);
+  });
+
+  it('ends every session of the user and signs them out of Cognito before setting the password', async () => {
+    const { request, lastToken, confirm, sessions, users } = setup();
+    await sessions.createSession({ hash: 'a', username: 'demo', createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+    await sessions.createSession({ hash: 'b', username: 'demo', createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+    await sessions.createSession({ hash: 'c', username: 'other', createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+    await request('demo');
+    await confirmPasswordReset(lastToken(), 'en', confirm);
+    expect([...sessions.sessions.keys()]).toEqual(['c']);
+    expect(users.signedOutEverywhere).toEqual(['demo']);
+  });
+
+  it('changes no password and keeps the link when signing out everywhere fails', async () => {
+    const { request, lastToken, confirm, users, mailer } = setup();
+    await request('demo');
+    users.failSignOut = new Error('Cognito 500');
+    await expect(confirmPasswordReset(lastToken(), 'en', confirm)).rejects.toMatchObject({
+      code: 'temporarily_unavailable',
+    });
+    expect(users.users.get('demo')?.temporary).toBe(false);
+    expect(mailer.newPasswords).toHaveLength(0);
+    users.failSignOut = undefined;
+    await expect(confirmPasswordReset(lastToken(), 'en', confirm)).resolves.toEqual({ username: 'demo' });
   });
 });

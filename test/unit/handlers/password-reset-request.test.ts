@@ -1,13 +1,17 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../../lambdas/handlers/password-reset-request';
 import { apiEvent, parseBody } from '../../support/events';
 
 const sqs = mockClient(SQSClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
 
 beforeEach(() => {
   sqs.reset();
+  dynamo.reset();
+  dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm1' });
 });
 
@@ -77,6 +81,28 @@ describe('POST /api/password-reset', () => {
     expect(response.headers['retry-after']).toBe('30');
     expect(parseBody(response)).toMatchObject({ error: 'temporarily_unavailable' });
     expect(response.body).not.toContain('Service Unavailable');
+  });
+
+  it('answers 429 with Retry-After past the per-IP limit, without queueing', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: { count: 11 } });
+    const response = await post({ body: { login: 'demo' } });
+    expect(response.statusCode).toBe(429);
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+    expect(parseBody(response)).toMatchObject({ error: 'rate_limited' });
+    expect(String(parseBody(response).message)).toMatch(/Wait \d+ minutes?/);
+    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
+  });
+
+  it('counts requests by the viewer address CloudFront reports, not by the edge', async () => {
+    await post({
+      body: { login: 'demo' },
+      headers: { 'content-type': 'application/json', 'cloudfront-viewer-address': '198.51.100.9:51234' },
+    });
+    await post({ body: { login: 'demo' }, sourceIp: '198.51.100.9' });
+    const keys = dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key?.pk);
+    expect(keys[0]).toBe(keys[1]);
+    const queued = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '{}');
+    expect(queued.sourceIp).toBe('198.51.100.9');
   });
 
   it('sends the security headers on every answer', async () => {
