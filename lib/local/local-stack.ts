@@ -25,6 +25,7 @@ import {
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway';
 import { type Bootstrapped, bootstrap } from './bootstrap';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
+import { FaultProxy, type FaultRule } from './fault-proxy';
 import { LocalQueue } from './local-queue';
 
 export interface LocalStackOptions {
@@ -37,6 +38,8 @@ export interface LocalStackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Delay before a failed queue message is delivered again (SQS: the visibility timeout). */
   readonly queueRetryDelayMs?: number;
+  /** Puts a fault-injecting proxy before each service, driven by POST /_local/faults (tests only). */
+  readonly faultInjection?: boolean;
 }
 
 export interface LocalStack {
@@ -133,6 +136,37 @@ function loadSite(outDir: string, immutable: readonly string[]): Map<string, Sta
   return files;
 }
 
+type FaultService = 'dynamodb' | 'cognito' | 'ses' | 'sqs';
+
+/** POST {service, kind, match?, times} injects faults; DELETE clears them all. */
+async function controlFaults(
+  req: IncomingMessage,
+  method: string,
+  proxies: Map<FaultService, FaultProxy>,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const reply = (statusCode: number, body: unknown) => ({
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  });
+  if (method === 'DELETE') {
+    for (const proxy of proxies.values()) proxy.clear();
+    return reply(200, { cleared: true });
+  }
+  if (method !== 'POST') return reply(405, { error: 'method_not_allowed' });
+  const body = (await readBody(req)) ?? Buffer.alloc(0);
+  const rule = JSON.parse(body.toString('utf8') || '{}') as FaultRule & { service: FaultService };
+  const proxy = proxies.get(rule.service);
+  if (!proxy || (rule.kind !== 'error' && rule.kind !== 'throttle') || !(rule.times > 0)) {
+    return reply(400, {
+      error: 'invalid_fault',
+      message: 'send {service: dynamodb|cognito|ses|sqs, kind: error|throttle, times, match?}',
+    });
+  }
+  proxy.inject({ kind: rule.kind, times: rule.times, ...(rule.match ? { match: rule.match } : {}) });
+  return reply(200, { injected: rule });
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'support-access-'));
   rmSync(dataDir, { recursive: true, force: true });
@@ -156,6 +190,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const queueUrl = await queue.start();
     started.push(queue);
 
+    // What the handlers talk to: the services themselves, or fault proxies in front of them.
+    const proxies = new Map<FaultService, FaultProxy>();
+    const handlerEndpoints: Record<FaultService, string> = { ...endpoints, sqs: queue.endpoint };
+    if (options.faultInjection) {
+      for (const service of Object.keys(handlerEndpoints) as FaultService[]) {
+        const proxy = new FaultProxy(handlerEndpoints[service]);
+        handlerEndpoints[service] = await proxy.start();
+        proxies.set(service, proxy);
+        started.push(proxy);
+      }
+    }
+
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -176,10 +222,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_MAX_ATTEMPTS: '1',
-      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
-      AWS_ENDPOINT_URL_SESV2: endpoints.ses,
-      AWS_ENDPOINT_URL_SQS: queue.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: handlerEndpoints.dynamodb,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: handlerEndpoints.cognito,
+      AWS_ENDPOINT_URL_SESV2: handlerEndpoints.ses,
+      AWS_ENDPOINT_URL_SQS: handlerEndpoints.sqs,
       TABLE_NAME: bootstrapped.tableName,
       USER_POOL_ID: bootstrapped.userPoolId,
       USER_POOL_CLIENT_ID: bootstrapped.clientId,
@@ -249,6 +295,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
           body: JSON.stringify(await readInbox(endpoints.ses)),
         });
+        return;
+      }
+      if (path === '/_local/faults' && proxies.size > 0) {
+        writeApiGatewayResult(res, await controlFaults(req, method, proxies));
         return;
       }
       if (path === '/_local/queue' && method === 'GET') {

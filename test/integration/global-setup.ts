@@ -7,7 +7,7 @@ declare global {
 
 export default async function globalSetup(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-  const stack = await startLocalStack({ port: 0, queueRetryDelayMs: 200 });
+  const stack = await startLocalStack({ port: 0, queueRetryDelayMs: 200, faultInjection: true });
   globalThis.__supportAccessStop = () => stack.stop();
   Object.assign(process.env, {
     SUPPORT_ACCESS_URL: stack.url,

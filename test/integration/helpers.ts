@@ -2,7 +2,7 @@
 import { request } from 'node:http';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashToken, newTemporaryPassword } from '../../lambdas/domain/secrets';
 import { createUser } from '../../lib/local/bootstrap';
 import type { InboxEmail } from '../../lib/local/local-stack';
@@ -163,4 +163,91 @@ export async function newUser(prefix = 'user'): Promise<{ username: string; emai
   await createUser(cognito, String(process.env.SUPPORT_ACCESS_USER_POOL), user);
   cognito.destroy();
   return user;
+}
+
+export interface Fault {
+  service: 'dynamodb' | 'cognito' | 'ses' | 'sqs';
+  kind: 'error' | 'throttle';
+  times: number;
+  match?: string;
+}
+
+/** Makes the next `times` matching calls from the handlers to a service fail. */
+export async function injectFault(fault: Fault): Promise<void> {
+  const response = await fetch(`${baseUrl()}/_local/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  if (!response.ok) throw new Error(`fault not injected: ${await response.text()}`);
+}
+
+export async function clearFaults(): Promise<void> {
+  await fetch(`${baseUrl()}/_local/faults`, { method: 'DELETE' });
+}
+
+export async function queueStats(): Promise<{
+  inFlight: number;
+  delivered: number;
+  retried: number;
+  deadLetters: string[];
+}> {
+  return (await (await fetch(`${baseUrl()}/_local/queue`)).json()) as {
+    inFlight: number;
+    delivered: number;
+    retried: number;
+    deadLetters: string[];
+  };
+}
+
+function localDocumentClient(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: process.env.SUPPORT_ACCESS_DYNAMODB,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+}
+
+/** Every item of the table except rate counters (which count every request by design). */
+export async function tableSnapshot(): Promise<string[]> {
+  const db = localDocumentClient();
+  const items: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: process.env.SUPPORT_ACCESS_TABLE,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) if (!String(item.pk).startsWith('RATE#')) items.push(JSON.stringify(item));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  db.destroy();
+  return items.sort();
+}
+
+/** Moves the expiry of a user's emailed temporary password into the past. */
+export async function expireTemporaryPassword(username: string): Promise<void> {
+  const db = localDocumentClient();
+  await db.send(
+    new UpdateCommand({
+      TableName: process.env.SUPPORT_ACCESS_TABLE,
+      Key: { pk: `TEMP#${username}`, sk: 'TEMP' },
+      UpdateExpression: 'SET expiresAt = :past',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':past': Date.now() - 1000 },
+    }),
+  );
+  db.destroy();
+}
+
+/** Asks for a link as `user` and returns its token. */
+export async function resetLinkFor(user: { username: string; email: string }): Promise<string> {
+  const before = (await inbox()).length;
+  const response = await new Browser().call('POST', '/api/password-reset', { login: user.username });
+  if (response.status !== 202) throw new Error(`reset request answered ${response.status}`);
+  return tokenIn(await waitForEmail(user.email, 'reset your password', before));
 }

@@ -1,0 +1,83 @@
+// A pass-through proxy in front of an emulator that can be told to fail the next N matching calls,
+// the way AWS does on a bad day (5xx, throttling). Local testing only: it lets the integration
+// suite prove that a failing dependency loses no request and strands no user.
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FaultKind = 'error' | 'throttle';
+
+export interface FaultRule {
+  readonly kind: FaultKind;
+  /** Substring of "<x-amz-target> <METHOD> <path>", e.g. "AdminSetUserPassword" or "outbound-emails". */
+  readonly match?: string;
+  /** How many matching calls fail; later ones pass again. */
+  readonly times: number;
+}
+
+/** Error bodies in the shape each AWS protocol uses, so the SDK raises its real exception types. */
+const ERRORS: Record<FaultKind, { status: number; type: string }> = {
+  error: { status: 500, type: 'InternalFailure' },
+  throttle: { status: 400, type: 'ThrottlingException' },
+};
+
+export class FaultProxy {
+  private server: Server | undefined;
+  private rules: { rule: FaultRule; left: number }[] = [];
+  injected = 0;
+
+  constructor(private readonly target: string) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  inject(rule: FaultRule): void {
+    this.rules.push({ rule, left: rule.times });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const call = `${req.headers['x-amz-target'] ?? ''} ${req.method} ${req.url}`;
+    const active = this.rules.find(({ rule, left }) => left > 0 && (!rule.match || call.includes(rule.match)));
+    if (active) {
+      active.left--;
+      this.injected++;
+      const { status, type } = ERRORS[active.rule.kind];
+      // Drain the request before answering, as a real endpoint would.
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(active.rule.kind === 'throttle' && call.includes('/v2/email') ? 429 : status, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-errortype': type,
+        });
+        res.end(JSON.stringify({ __type: type, message: `fault injected by the local test proxy (${type})` }));
+      });
+      return;
+    }
+    const target = new URL(this.target);
+    const upstream = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  }
+}
