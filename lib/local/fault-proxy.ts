@@ -8,8 +8,12 @@ export type FaultKind = 'error' | 'throttle';
 
 export interface FaultRule {
   readonly kind: FaultKind;
-  /** Substring of "<x-amz-target> <METHOD> <path>", e.g. "AdminSetUserPassword" or "outbound-emails". */
-  readonly match?: string;
+  /**
+   * Substrings that must all occur in "<x-amz-target> <METHOD> <path> <body>", e.g.
+   * ["AdminSetUserPassword", "alice"] or ["outbound-emails", "alice@example.com"]; tests running
+   * side by side each target their own calls this way.
+   */
+  readonly match?: readonly string[];
   /** How many matching calls fail; later ones pass again. */
   readonly times: number;
 }
@@ -28,7 +32,7 @@ export class FaultProxy {
   constructor(private readonly target: string) {}
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => this.handle(req, res));
+    this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -48,22 +52,23 @@ export class FaultProxy {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const call = `${req.headers['x-amz-target'] ?? ''} ${req.method} ${req.url}`;
-    const active = this.rules.find(({ rule, left }) => left > 0 && (!rule.match || call.includes(rule.match)));
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const call = `${req.headers['x-amz-target'] ?? ''} ${req.method} ${req.url} ${body.toString('utf8')}`;
+    const active = this.rules.find(
+      ({ rule, left }) => left > 0 && (rule.match ?? []).every((part) => call.includes(part)),
+    );
     if (active) {
       active.left--;
       this.injected++;
       const { status, type } = ERRORS[active.rule.kind];
-      // Drain the request before answering, as a real endpoint would.
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(active.rule.kind === 'throttle' && call.includes('/v2/email') ? 429 : status, {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amzn-errortype': type,
-        });
-        res.end(JSON.stringify({ __type: type, message: `fault injected by the local test proxy (${type})` }));
+      res.writeHead(active.rule.kind === 'throttle' && call.includes('/v2/email') ? 429 : status, {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-errortype': type,
       });
+      res.end(JSON.stringify({ __type: type, message: `fault injected by the local test proxy (${type})` }));
       return;
     }
     const target = new URL(this.target);
@@ -78,6 +83,6 @@ export class FaultProxy {
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
-    req.pipe(upstream);
+    upstream.end(body);
   }
 }
