@@ -325,14 +325,14 @@ export class DynamoRateCounter implements RateCounter {
     private readonly tableName: string,
   ) {}
 
-  async hit(counterKey: string, expiresAt: number): Promise<number> {
+  async hit(counterKey: string, expiresAt: number, delta = 1): Promise<number> {
     const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: key(RATE, counterKey),
         UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl)',
         ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':one': 1, ':ttl': ttlSeconds(expiresAt) },
+        ExpressionAttributeValues: { ':one': delta, ':ttl': ttlSeconds(expiresAt) },
         ReturnValues: 'UPDATED_NEW',
       }),
     );

@@ -114,29 +114,35 @@ export async function processResetRequest(
     return 'account_limit_reached';
   }
 
-  const token = newToken();
-  const now = clock.now();
-  const record: ResetTokenRecord = {
-    hash: hashToken(token),
-    username: user.username,
-    status: 'PENDING',
-    createdAt: now,
-    expiresAt: now + deps.tokenMinutes * 60_000,
-    requestIp: message.sourceIp,
-  };
-  await tokens.create(record);
-  // Only the newest link lives: older pending links stop working once this one exists.
-  const revoked = await tokens.revokeOthers(user.username, record.hash);
-  await mailer.sendResetLink({
-    to: user.email,
-    language: message.language,
-    username: user.username,
-    resetUrl: resetLink(deps.siteUrl, token),
-    expiresAt: new Date(record.expiresAt),
-    validMinutes: deps.tokenMinutes,
-  });
-  log.info('reset link sent', { username: user.username, revokedOlderLinks: revoked });
-  return 'sent';
+  try {
+    const token = newToken();
+    const now = clock.now();
+    const record: ResetTokenRecord = {
+      hash: hashToken(token),
+      username: user.username,
+      status: 'PENDING',
+      createdAt: now,
+      expiresAt: now + deps.tokenMinutes * 60_000,
+      requestIp: message.sourceIp,
+    };
+    await tokens.create(record);
+    // Only the newest link lives: older pending links stop working once this one exists.
+    const revoked = await tokens.revokeOthers(user.username, record.hash);
+    await mailer.sendResetLink({
+      to: user.email,
+      language: message.language,
+      username: user.username,
+      resetUrl: resetLink(deps.siteUrl, token),
+      expiresAt: new Date(record.expiresAt),
+      validMinutes: deps.tokenMinutes,
+    });
+    log.info('reset link sent', { username: user.username, revokedOlderLinks: revoked });
+    return 'sent';
+  } catch (error) {
+    // Not sent, so not counted: the retry that follows must not be refused by the limit.
+    await rate.refund();
+    throw error;
+  }
 }
 
 const CLAIM_POLL_MS = 150;

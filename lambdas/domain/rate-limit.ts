@@ -6,8 +6,8 @@ import { DomainError } from './errors';
 import type { Clock, Log } from './ports';
 
 export interface RateCounter {
-  /** Adds one to the counter `key` and returns the new count; the counter expires at `expiresAt` (epoch ms). */
-  hit(key: string, expiresAt: number): Promise<number>;
+  /** Adds `delta` (default 1) to the counter `key` and returns the new count; it expires at `expiresAt` (epoch ms). */
+  hit(key: string, expiresAt: number, delta?: number): Promise<number>;
 }
 
 export class RateLimited extends DomainError {
@@ -29,6 +29,8 @@ export interface RateCheck {
   readonly allowed: boolean;
   readonly count: number;
   readonly retryAfterSeconds: number;
+  /** Gives the hit back, when the work it counted did not happen (best effort). */
+  refund(): Promise<void>;
 }
 
 export async function checkRate(
@@ -42,11 +44,17 @@ export async function checkRate(
   const windowStart = Math.floor(now / windowMs) * windowMs;
   const windowEnd = windowStart + windowMs;
   const retryAfterSeconds = Math.max(1, Math.ceil((windowEnd - now) / 1000));
+  const key = rateKey(scope, subject, windowStart);
+  const refund = async () => {
+    await deps.counter.hit(key, windowEnd, -1).catch((error: unknown) => {
+      deps.log.warn('rate counter refund failed', { scope, error });
+    });
+  };
   try {
-    const count = await deps.counter.hit(rateKey(scope, subject, windowStart), windowEnd);
-    return { allowed: count <= limit.limit, count, retryAfterSeconds };
+    const count = await deps.counter.hit(key, windowEnd);
+    return { allowed: count <= limit.limit, count, retryAfterSeconds, refund };
   } catch (error) {
     deps.log.error('rate counter unavailable; request allowed', { scope, error });
-    return { allowed: true, count: 0, retryAfterSeconds };
+    return { allowed: true, count: 0, retryAfterSeconds, refund: async () => undefined };
   }
 }

@@ -163,7 +163,7 @@ async function controlFaults(
       message: 'send {service: dynamodb|cognito|ses|sqs, kind: error|throttle, times, match?}',
     });
   }
-  proxy.inject({ kind: rule.kind, times: rule.times, ...(rule.match ? { match: rule.match } : {}) });
+  proxy.inject({ kind: rule.kind, times: rule.times, ...(rule.match ? { match: [rule.match].flat() } : {}) });
   return reply(200, { injected: rule });
 }
 
@@ -232,7 +232,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SENDER_EMAIL: 'no-reply@support.example.com',
       EMAIL_TEMPLATE_PREFIX: bootstrapped.templatePrefix,
       SITE_URL: url,
-      RESET_QUEUE_URL: queueUrl,
+      // The SDK sends to the queue URL's host, so the URL names the proxy when there is one.
+      RESET_QUEUE_URL: queueUrl.replace(queue.endpoint, handlerEndpoints.sqs),
       COGNITO_GLOBAL_SIGN_OUT: 'unsupported',
       PORTAL_NAME: portalName,
       ...options.env,

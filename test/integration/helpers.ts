@@ -1,4 +1,5 @@
 // Talking to the local stack started by global-setup.ts, as a browser or a script would.
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -16,15 +17,13 @@ export const baseUrl = (): string => {
 export const demoUser = (): { username: string; email: string; password: string } =>
   JSON.parse(process.env.SUPPORT_ACCESS_DEMO ?? '{}');
 
-let nextAddress = 1;
-
 /**
- * A fresh loopback address (127.0.x.y) for each browser: the whole 127/8 reaches this machine,
- * so every test client is its own "source IP" for the per-IP rate limits.
+ * A random loopback address (127.x.y.z) for each browser: the whole 127/8 reaches this machine,
+ * so every test client is its own "source IP" for the per-IP rate limits, across test files too.
  */
 export function newLoopbackAddress(): string {
-  const n = nextAddress++ + (process.pid % 200) * 256;
-  return `127.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255 || 1}`;
+  const [a = 1, b = 0, c = 1] = randomBytes(3);
+  return `127.${(a % 254) + 1}.${b}.${(c % 254) + 1}`;
 }
 
 export interface CallResult {
@@ -148,12 +147,9 @@ export async function expireToken(token: string): Promise<void> {
   db.destroy();
 }
 
-let userCount = 0;
-
 /** A fresh account for one test, so per-account limits and state never leak between tests. */
 export async function newUser(prefix = 'user'): Promise<{ username: string; email: string; password: string }> {
-  userCount++;
-  const username = `${prefix}-${process.pid}-${userCount}`;
+  const username = `${prefix}-${randomBytes(5).toString('hex')}`;
   const user = { username, email: `${username}@example.com`, password: newTemporaryPassword() };
   const cognito = new CognitoIdentityProviderClient({
     endpoint: process.env.SUPPORT_ACCESS_COGNITO,
@@ -169,7 +165,7 @@ export interface Fault {
   service: 'dynamodb' | 'cognito' | 'ses' | 'sqs';
   kind: 'error' | 'throttle';
   times: number;
-  match?: string;
+  match?: string[];
 }
 
 /** Makes the next `times` matching calls from the handlers to a service fail. */

@@ -1,5 +1,6 @@
 // Faults injected at each dependency (the fault proxies of the local stack), races, and limits:
 // no request is lost, no user is left without a way forward.
+import { hashToken } from '../../lambdas/domain/secrets';
 import {
   Browser,
   clearFaults,
@@ -16,6 +17,8 @@ import {
 
 jest.setTimeout(60_000);
 
+type User = { username: string; email: string };
+
 afterEach(async () => {
   await clearFaults();
   await queueIdle();
@@ -23,19 +26,16 @@ afterEach(async () => {
 
 describe('a failing dependency during confirm keeps the link usable', () => {
   it.each([
-    ['SES fails to send the new password', { service: 'ses', kind: 'error', times: 1, match: 'outbound-emails' }],
-    ['SES throttles', { service: 'ses', kind: 'throttle', times: 1, match: 'outbound-emails' }],
-    [
-      'Cognito fails to set the password',
-      { service: 'cognito', kind: 'error', times: 1, match: 'AdminSetUserPassword' },
-    ],
-    ['Cognito throttles the lookup', { service: 'cognito', kind: 'throttle', times: 1, match: 'AdminGetUser' }],
-    ['DynamoDB fails the claim', { service: 'dynamodb', kind: 'error', times: 1, match: 'UpdateItem' }],
-  ] as const)('%s: 503 "try again", then the same link works', async (_name, fault) => {
+    ['SES fails to send the new password', 'ses', 'error', (u: User) => ['outbound-emails', u.email]],
+    ['SES throttles', 'ses', 'throttle', (u: User) => ['outbound-emails', u.email]],
+    ['Cognito fails to set the password', 'cognito', 'error', (u: User) => ['AdminSetUserPassword', u.username]],
+    ['Cognito throttles the lookup', 'cognito', 'throttle', (u: User) => ['AdminGetUser', u.username]],
+    ['DynamoDB fails the claim', 'dynamodb', 'error', (_u: User, token: string) => ['UpdateItem', hashToken(token)]],
+  ] as const)('%s: 503 "try again", then the same link works', async (_name, service, kind, match) => {
     const user = await newUser();
     const token = await resetLinkFor(user);
     const before = (await inbox()).length;
-    await injectFault(fault);
+    await injectFault({ service, kind, times: 1, match: match(user, token) });
     const failed = await new Browser().call('POST', '/api/password-reset/confirm', { token });
     expect(failed.status).toBe(503);
     expect(failed.headers['retry-after']).toBe('30');
@@ -54,7 +54,7 @@ describe('a failing dependency during confirm keeps the link usable', () => {
 describe('the request endpoint never drops a request silently', () => {
   it('answers 503 when the queue refuses, and 202 once it accepts again', async () => {
     const user = await newUser();
-    await injectFault({ service: 'sqs', kind: 'error', times: 1 });
+    await injectFault({ service: 'sqs', kind: 'error', times: 1, match: [user.username] });
     const refused = await new Browser().call('POST', '/api/password-reset', { login: user.username });
     expect(refused.status).toBe(503);
     const before = (await inbox()).length;
@@ -68,7 +68,7 @@ describe('the queue worker retries, then parks what it cannot deliver', () => {
   it('delivers the reset email after SES throttles the first two tries', async () => {
     const user = await newUser();
     const { retried } = await queueStats();
-    await injectFault({ service: 'ses', kind: 'throttle', times: 2, match: 'outbound-emails' });
+    await injectFault({ service: 'ses', kind: 'throttle', times: 2, match: ['outbound-emails', user.email] });
     const before = (await inbox()).length;
     await new Browser().call('POST', '/api/password-reset', { login: user.username });
     await waitForEmail(user.email, 'reset your password', before);
@@ -78,7 +78,7 @@ describe('the queue worker retries, then parks what it cannot deliver', () => {
   it('moves a request that keeps failing to the dead-letter queue, and the user can simply ask again', async () => {
     const user = await newUser();
     const { deadLetters } = await queueStats();
-    await injectFault({ service: 'ses', kind: 'error', times: 5, match: 'outbound-emails' });
+    await injectFault({ service: 'ses', kind: 'error', times: 5, match: ['outbound-emails', user.email] });
     await new Browser().call('POST', '/api/password-reset', { login: user.username });
     await queueIdle();
     const after = await queueStats();

@@ -205,9 +205,9 @@ export class MemoryTemporaryPasswords implements TemporaryPasswordStore {
 export class MemoryRateCounter implements RateCounter {
   readonly counts = new Map<string, number>();
   failWith: Error | undefined;
-  async hit(key: string): Promise<number> {
+  async hit(key: string, _expiresAt: number, delta = 1): Promise<number> {
     if (this.failWith) throw this.failWith;
-    const count = (this.counts.get(key) ?? 0) + 1;
+    const count = (this.counts.get(key) ?? 0) + delta;
     this.counts.set(key, count);
     return count;
   }

@@ -104,6 +104,15 @@ describe('the worker', () => {
     await expect(request('demo')).resolves.toBe('sent');
   });
 
+  it('does not count a failed send against the account limit, so retries are not refused', async () => {
+    const { request, mailer } = setup();
+    for (let i = 0; i < 4; i++) {
+      mailer.failNext = new Error('SES 500');
+      await expect(request('demo')).rejects.toThrow('SES 500');
+    }
+    await expect(request('demo')).resolves.toBe('sent');
+  });
+
   it('keeps sending when the rate counter is down: an outage must not lock users out', async () => {
     const { request, counter, mailer } = setup();
     counter.failWith = new Error('DynamoDB unavailable');
