@@ -2,7 +2,7 @@
 // an environment variable as fallback, and validated so a bad value stops `cdk synth` with a message
 // naming it instead of failing a user after deploy. Values the Lambda functions also read are
 // checked by the same functions they use (lambdas/config.ts), so synth accepts exactly what they do.
-import { ConfigError, lifetimeConfig, mailConfig, siteConfig } from '../lambdas/config';
+import { ConfigError, lifetimeConfig, mailConfig, rateLimitConfig, siteConfig } from '../lambdas/config';
 import { lifetimeDefaults } from '../lambdas/definitions/lifetimes';
 import { portalDefaults } from '../lambdas/definitions/portal';
 
@@ -35,6 +35,11 @@ export interface AppConfig {
   readonly resetTokenMinutes: number;
   readonly temporaryPasswordMinutes: number;
   readonly sessionMinutes: number;
+  /**
+   * Overrides of the application's rate limits (lambdas/definitions/rate-limits.ts) as JSON, e.g.
+   * {"signInPerAccount":{"limit":5,"windowSeconds":900}}; passed to the functions as RATE_LIMITS.
+   */
+  readonly rateLimits: string | undefined;
   /** API Gateway stage throttling: steady requests per second and burst, for the whole API. */
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
@@ -57,6 +62,7 @@ export const configKeys = {
     fallback: String(lifetimeDefaults.temporaryPasswordMinutes),
   },
   sessionMinutes: { env: 'SESSION_MINUTES', fallback: String(lifetimeDefaults.sessionMinutes) },
+  rateLimits: { env: 'RATE_LIMITS', fallback: undefined },
   apiRateLimit: { env: 'API_RATE_LIMIT', fallback: '20' },
   apiBurstLimit: { env: 'API_BURST_LIMIT', fallback: '40' },
 } as const satisfies Record<keyof AppConfig, { env: string; fallback: string | undefined }>;
@@ -78,6 +84,8 @@ const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-
 export function loadConfig(source: ConfigSource): AppConfig {
   const raw = (key: ConfigKey): string | undefined => {
     const fromContext = source.context(key);
+    // cdk.json may hold an object (rateLimits); -c and the environment always give strings.
+    if (fromContext !== null && typeof fromContext === 'object') return JSON.stringify(fromContext);
     if (fromContext !== undefined && fromContext !== null && String(fromContext).trim() !== '') {
       return String(fromContext).trim();
     }
@@ -166,6 +174,10 @@ export function loadConfig(source: ConfigSource): AppConfig {
   const { sessionMinutes } = asTheFunctionsDo('sessionMinutes', sessionRaw, () =>
     lifetimeConfig({ SESSION_MINUTES: sessionRaw }),
   );
+  const rateLimits = raw('rateLimits');
+  if (rateLimits !== undefined) {
+    asTheFunctionsDo('rateLimits', rateLimits, () => rateLimitConfig({ RATE_LIMITS: rateLimits }));
+  }
   // 10,000 requests/s is API Gateway's default account quota; more is a typo, not a plan.
   const apiRateLimit = integer('apiRateLimit', 1, 10_000);
   const apiBurstLimit = integer('apiBurstLimit', 1, 5_000);
@@ -183,6 +195,7 @@ export function loadConfig(source: ConfigSource): AppConfig {
     resetTokenMinutes,
     temporaryPasswordMinutes,
     sessionMinutes,
+    rateLimits,
     apiRateLimit,
     apiBurstLimit,
   };

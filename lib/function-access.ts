@@ -13,7 +13,11 @@ export type HandlerName =
   | (typeof queueConsumers)[keyof typeof queueConsumers]['handler'];
 
 type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem';
-type UserPoolAction = 'cognito-idp:AdminGetUser' | 'cognito-idp:ListUsers' | 'cognito-idp:AdminSetUserPassword';
+type UserPoolAction =
+  | 'cognito-idp:AdminGetUser'
+  | 'cognito-idp:ListUsers'
+  | 'cognito-idp:AdminSetUserPassword'
+  | 'cognito-idp:AdminUserGlobalSignOut';
 
 export interface FunctionAccess {
   /** Item actions on the table (sets TABLE_NAME). */
@@ -31,29 +35,43 @@ export interface FunctionAccess {
   readonly sendEmails?: readonly EmailTemplateId[];
 }
 
+// Every HTTP handler counts requests per source IP first: an atomic UpdateItem on a RATE# item.
 export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
-  'password-reset-request': { sendToResetQueue: true },
-  // Reads an old link (a new one asked from it), stores the new link, revokes the user's others.
+  'password-reset-request': { table: ['dynamodb:UpdateItem'], sendToResetQueue: true },
+  // Reads an old link (a new one asked from it), counts emails per account, stores the new link,
+  // revokes the user's other links.
   [queueConsumers.resetRequests.handler]: {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     queryUserIndex: true,
     userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers'],
     sendEmails: ['resetLink'],
   },
-  // Claims the link, records the temporary password's hash, sets it in Cognito, revokes other links.
+  // Claims the link, ends the user's sessions (here and in Cognito), records the temporary
+  // password's hash, sets it in Cognito, revokes the other links.
   'password-reset-confirm': {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     queryUserIndex: true,
-    userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers', 'cognito-idp:AdminSetUserPassword'],
+    userPool: [
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:ListUsers',
+      'cognito-idp:AdminUserGlobalSignOut',
+      'cognito-idp:AdminSetUserPassword',
+    ],
     sendEmails: ['newPassword'],
   },
-  // Reads the temporary-password record, stores the session or challenge; ListUsers: an email
-  // address signs in as the account that owns it.
-  'session-create': { table: ['dynamodb:GetItem', 'dynamodb:PutItem'], userPool: ['cognito-idp:ListUsers'] },
+  // Counts attempts per account, reads the temporary-password record, stores the session or
+  // challenge; ListUsers: an email address signs in as the account that owns it.
+  'session-create': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    userPool: ['cognito-idp:ListUsers'],
+  },
   // Reads and ends the challenge, clears the temporary-password record, stores the session.
-  'session-new-password': { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], userPool: [] },
-  'session-get': { table: ['dynamodb:GetItem'], userPool: [] },
-  'session-delete': { table: ['dynamodb:DeleteItem'], userPool: [] },
+  'session-new-password': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    userPool: [],
+  },
+  'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], userPool: [] },
+  'session-delete': { table: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
 };
 
 /** Settings every function reads (lambdas/config.ts), the same for all of them. */
@@ -64,6 +82,8 @@ export interface SiteSettings {
   readonly resetTokenMinutes: number;
   readonly temporaryPasswordMinutes: number;
   readonly sessionMinutes: number;
+  /** RATE_LIMITS overrides (JSON), when the deployment sets any. */
+  readonly rateLimits: string | undefined;
 }
 
 /** The deployed resources the table above refers to, by name and ARN. */
@@ -92,6 +112,7 @@ export function environmentFor(access: FunctionAccess, targets: AccessTargets): 
     RESET_TOKEN_MINUTES: String(site.resetTokenMinutes),
     TEMPORARY_PASSWORD_MINUTES: String(site.temporaryPasswordMinutes),
     SESSION_MINUTES: String(site.sessionMinutes),
+    ...(site.rateLimits ? { RATE_LIMITS: site.rateLimits } : {}),
     ...(access.table ? { TABLE_NAME: targets.table.tableName } : {}),
     ...(access.userPool
       ? { USER_POOL_ID: targets.userPool.userPoolId, USER_POOL_CLIENT_ID: targets.userPool.clientId }

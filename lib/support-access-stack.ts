@@ -71,6 +71,7 @@ export class SupportAccessStack extends Stack {
         resetTokenMinutes: config.resetTokenMinutes,
         temporaryPasswordMinutes: config.temporaryPasswordMinutes,
         sessionMinutes: config.sessionMinutes,
+        rateLimits: config.rateLimits,
       },
       table: this.data.table,
       userPool: {
