@@ -12,6 +12,13 @@ let stack: SupportAccessStack;
 let assemblyDir: string;
 let resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
+/** A resource's properties; a missing resource fails the test here, not with a TypeError later. */
+function propertiesOf(id: string): Record<string, unknown> {
+  const resource = resources[id];
+  if (!resource) throw new Error(`no resource ${id} in the template`);
+  return resource.Properties;
+}
+
 beforeAll(() => {
   const built = build({}, { bundle: true });
   stack = built.stack;
@@ -40,13 +47,13 @@ function functionOf(name: string): CfnFunction {
 test('the stack has exactly one function per route, the queue worker and the authorizer', () => {
   expect(
     Object.keys(resources).filter(
-      (id) => resources[id]?.Type === 'AWS::Lambda::Function' && resources[id]?.Properties.Runtime === 'nodejs24.x',
+      (id) => resources[id]?.Type === 'AWS::Lambda::Function' && propertiesOf(id).Runtime === 'nodejs24.x',
     ),
   ).toHaveLength(expectedFunctions.length);
 });
 
 describe.each(expectedFunctions)('%s', (name) => {
-  const properties = () => resources[logicalId(functionOf(name))]?.Properties as unknown as Record<string, unknown>;
+  const properties = () => propertiesOf(logicalId(functionOf(name))) as unknown as Record<string, unknown>;
   const bundleDir = () => {
     const key = (properties().Code as { S3Key: string }).S3Key;
     return join(assemblyDir, `asset.${key.replace(/\.zip$/, '')}`);

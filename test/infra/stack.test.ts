@@ -14,6 +14,13 @@ let stack: SupportAccessStack;
 let template: Template;
 let resources: Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
 
+/** A resource's properties; a missing resource fails the test here, not with a TypeError later. */
+function propertiesOf(id: string): Record<string, unknown> {
+  const resource = resources[id];
+  if (!resource) throw new Error(`no resource ${id} in the template`);
+  return resource.Properties;
+}
+
 beforeAll(() => {
   ({ stack, template } = build());
   resources = template.toJSON().Resources;
@@ -119,7 +126,7 @@ describe('site bucket and CloudFront', () => {
   });
 
   test('the page headers policy is strict and comes from lib/site-headers.ts', () => {
-    const policy = resources[logicalId(stack.site.pageHeaders)]?.Properties.ResponseHeadersPolicyConfig as {
+    const policy = propertiesOf(logicalId(stack.site.pageHeaders)).ResponseHeadersPolicyConfig as {
       SecurityHeadersConfig: Record<string, Record<string, unknown>>;
       CustomHeadersConfig: { Items: { Header: string; Value: string }[] };
     };
@@ -142,7 +149,7 @@ describe('site bucket and CloudFront', () => {
     expect(custom['permissions-policy']).toContain('camera=()');
 
     // The API keeps its own stricter CSP: CloudFront adds HSTS and does not override the rest.
-    const apiPolicy = resources[logicalId(stack.site.apiHeaders)]?.Properties.ResponseHeadersPolicyConfig as {
+    const apiPolicy = propertiesOf(logicalId(stack.site.apiHeaders)).ResponseHeadersPolicyConfig as {
       SecurityHeadersConfig: Record<string, unknown>;
     };
     expect(apiPolicy.SecurityHeadersConfig.ContentSecurityPolicy).toBeUndefined();
@@ -236,7 +243,7 @@ describe('functions', () => {
       Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } })),
     ).toHaveLength(all.length);
     for (const fn of all) {
-      const props = resources[logicalId(fn)]?.Properties as Record<string, unknown>;
+      const props = propertiesOf(logicalId(fn)) as Record<string, unknown>;
       expect(props).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -333,7 +340,7 @@ describe('functions', () => {
   test.each(handlerNames)('%s may do exactly what it needs, on only its resources', (handler) => {
     const fn = functionOf(handler);
     const grants = grantsOf(template, logicalId(fn));
-    const ownLogs = (resources[logicalId(fn)]?.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const ownLogs = (propertiesOf(logicalId(fn)).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(describeGrants(grants, ownLogs)).toEqual(expectedGrants[handler]);
     // Logs go only to its own log group.
     const logGrants = grants.filter((g) => g.action.startsWith('logs:'));
@@ -366,14 +373,14 @@ describe('functions', () => {
   test('the authorizer may only write its logs and gets the secret by dynamic reference', () => {
     const id = logicalId(stack.api.authorizerFunction);
     expect(grantsOf(template, id).every((g) => g.action.startsWith('logs:'))).toBe(true);
-    const env = (resources[id]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const env = (propertiesOf(id).Environment as { Variables: Record<string, unknown> }).Variables;
     expect(render(env.ORIGIN_VERIFY_SECRET)).toMatch(/^\{\{resolve:secretsmanager:/);
   });
 
   test('every function gets SITE_URL from the distribution and the variables its handler reads', () => {
     for (const handler of handlerNames) {
       const env = (
-        resources[logicalId(functionOf(handler))]?.Properties.Environment as {
+        propertiesOf(logicalId(functionOf(handler))).Environment as {
           Variables: Record<string, unknown>;
         }
       ).Variables;
@@ -449,7 +456,7 @@ describe('data, users, queue, mail', () => {
 
   test('the reset queue: encrypted, redrives to the dead-letter queue, timeouts matched to the worker', () => {
     const consumer = queueConsumers.resetRequests;
-    const queue = resources[logicalId(stack.resetQueue.queue)]?.Properties as Record<string, never>;
+    const queue = propertiesOf(logicalId(stack.resetQueue.queue)) as Record<string, never>;
     expect(queue).toMatchObject({
       SqsManagedSseEnabled: true,
       VisibilityTimeout: consumer.visibilityTimeoutSeconds,
@@ -458,7 +465,7 @@ describe('data, users, queue, mail', () => {
         maxReceiveCount: consumer.maxReceiveCount,
       },
     });
-    const worker = resources[logicalId(stack.worker)]?.Properties as { Timeout: number };
+    const worker = propertiesOf(logicalId(stack.worker)) as { Timeout: number };
     expect(worker.Timeout * 6).toBeLessThanOrEqual(consumer.visibilityTimeoutSeconds);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalId(stack.worker) },
