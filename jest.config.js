@@ -36,5 +36,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
       setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
     },
+    {
+      ...common,
+      // A real browser (Debian's Chromium via playwright-core) against the local stack, which global
+      // setup starts in a child process next to one Chromium for the whole suite.
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/support/global-teardown.ts',
+    },
   ],
 };

@@ -1,10 +1,15 @@
-// Builds static-site/ into plain files: each page wrapped in the layout, the script bundled and
-// minified by esbuild, CSS and script named by content hash so CloudFront can cache them forever.
+// Builds static-site/ into plain files: each page wrapped in the layout, once per language with the
+// texts of static-site/src/messages.ts; the script bundled and minified by esbuild once per language
+// (each carries only its own messages); CSS and scripts named by content hash so CloudFront can
+// cache them forever. Which language a visitor gets is lib/site-routing.ts's choice.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { type Language, languages } from '../lambdas/definitions/languages';
 import { type Page, pages } from '../lambdas/definitions/routes';
+import { catalogue, format } from '../static-site/src/messages';
+import { LANGUAGE_QUERY, pageFile, siteRoutingTable } from './site-routing';
 
 export const SITE_SOURCE = join(__dirname, '..', 'static-site');
 
@@ -14,10 +19,20 @@ export interface SiteBuildOptions {
   readonly primaryColour: string;
 }
 
+export interface BuiltPage {
+  /** The clean path people use, e.g. /forgot. */
+  readonly path: string;
+  readonly language: Language;
+  /** The file relative to outDir: the default language at the root (forgot.html), others in a folder (it/forgot.html). */
+  readonly file: string;
+}
+
 export interface BuiltSite {
   readonly outDir: string;
   /** File names (relative to outDir) that carry a content hash and may be cached immutably. */
   readonly immutableFiles: readonly string[];
+  /** Every page in every language; lib/site-routing.ts picks among them per request. */
+  readonly pages: readonly BuiltPage[];
 }
 
 function hashed(name: string, content: string | Uint8Array): string {
@@ -34,11 +49,8 @@ const PAGE_IDS: Record<string, string> = Object.fromEntries(
   (Object.entries(pages) as [string, Page][]).map(([id, page]) => [page.file, id]),
 );
 
-export function buildSite(options: SiteBuildOptions): BuiltSite {
-  const { outDir } = options;
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
-
+/** The script in one language: SITE_TEXT (see static-site/src/text.ts) is that language's script messages only. */
+function bundleScript(language: Language): Uint8Array {
   const script = buildSync({
     entryPoints: [join(SITE_SOURCE, 'src', 'main.ts')],
     bundle: true,
@@ -47,10 +59,46 @@ export function buildSite(options: SiteBuildOptions): BuiltSite {
     target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
     write: false,
     legalComments: 'none',
-  }).outputFiles[0]?.contents;
+    define: { SITE_TEXT: JSON.stringify(catalogue[language].script) },
+  }).outputFiles?.[0]?.contents;
   if (!script) throw new Error('esbuild produced no script for static-site/src/main.ts');
-  const jsName = hashed('app.js', script);
-  writeFileSync(join(outDir, jsName), script);
+  return script;
+}
+
+function languageLinks(current: Language): string {
+  return languages
+    .map((language) => {
+      const name = escapeHtml(catalogue[language].page['language.name']);
+      const currentAttribute = language === current ? ' aria-current="true"' : '';
+      return `<a href="?${LANGUAGE_QUERY}=${language}" hreflang="${language}" lang="${language}"${currentAttribute}>${name}</a>`;
+    })
+    .join('\n');
+}
+
+/** Replaces {{t.key}} with the language's text (HTML-escaped); a missing key stops the build. */
+function translate(html: string, language: Language, where: string): string {
+  const text = catalogue[language].page as Record<string, string>;
+  return html.replace(/\{\{t\.([\w.-]+)\}\}/g, (_, key: string) => {
+    const value = text[key];
+    if (value === undefined)
+      throw new Error(`${where}: no "${key}" in the ${language} catalogue (static-site/src/messages.ts)`);
+    return escapeHtml(value);
+  });
+}
+
+export function buildSite(options: SiteBuildOptions): BuiltSite {
+  const { outDir } = options;
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const table = siteRoutingTable();
+
+  const scripts = new Map<Language, string>();
+  for (const language of languages) {
+    const script = bundleScript(language);
+    const name = hashed('app.js', script);
+    writeFileSync(join(outDir, name), script);
+    scripts.set(language, name);
+  }
 
   const css = readFileSync(join(SITE_SOURCE, 'styles.css'), 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, '')
@@ -63,20 +111,35 @@ export function buildSite(options: SiteBuildOptions): BuiltSite {
   writeFileSync(join(outDir, 'favicon.svg'), readFileSync(join(SITE_SOURCE, 'favicon.svg')));
 
   const layout = readFileSync(join(SITE_SOURCE, 'layout.html'), 'utf8');
-  for (const page of Object.values(pages) as Page[]) {
-    const source = readFileSync(join(SITE_SOURCE, 'pages', page.file), 'utf8');
-    const title = /<!--\s*title:\s*(.+?)\s*-->/.exec(source)?.[1];
-    if (!title) throw new Error(`static-site/pages/${page.file} lacks its <!-- title: ... --> line`);
-    const values: Record<string, string> = {
-      title: escapeHtml(title),
-      portalName: escapeHtml(options.portalName),
-      css: `/${cssName}`,
-      js: `/${jsName}`,
-      page: PAGE_IDS[page.file] ?? '',
-      content: source.replace(/<!--[\s\S]*?-->\s*/, '').trim(),
-    };
-    const html = layout.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '');
-    writeFileSync(join(outDir, page.file), html.replace(/>\s+</g, '><').replace(/\n+/g, '\n'));
+  const pageFiles: BuiltPage[] = [];
+  for (const language of languages) {
+    const text = catalogue[language].page as Record<string, string>;
+    for (const [id, page] of Object.entries(pages) as [string, Page][]) {
+      const source = readFileSync(join(SITE_SOURCE, 'pages', page.file), 'utf8').replace(/<!--[\s\S]*?-->\s*/g, '');
+      const title = text[`${id}.title`];
+      if (!title) throw new Error(`static-site/src/messages.ts: no "${id}.title" in the ${language} catalogue`);
+      const values: Record<string, string> = {
+        title: escapeHtml(title),
+        description: escapeHtml(format(text['layout.description'] ?? '', { portal: options.portalName })),
+        portalName: escapeHtml(options.portalName),
+        css: `/${cssName}`,
+        js: `/${scripts.get(language)}`,
+        page: PAGE_IDS[page.file] ?? '',
+        languageLinks: languageLinks(language),
+        content: source.trim(),
+      };
+      const html = translate(
+        layout
+          .replace(/<html lang="[^"]*">/, `<html lang="${language}">`)
+          .replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? ''),
+        language,
+        `static-site/pages/${page.file}`,
+      );
+      const file = pageFile(table, page.file, language);
+      mkdirSync(dirname(join(outDir, file)), { recursive: true });
+      writeFileSync(join(outDir, file), html.replace(/>\s+</g, '><').replace(/\n+/g, '\n'));
+      pageFiles.push({ path: page.path, language, file: file.slice(1) });
+    }
   }
-  return { outDir, immutableFiles: [jsName, cssName] };
+  return { outDir, immutableFiles: [...scripts.values(), cssName], pages: pageFiles };
 }

@@ -11,7 +11,7 @@ import {
 import type { Language } from '../definitions/languages';
 import type { Mailer, NewPasswordEmail, ResetLinkEmail } from '../domain/ports';
 
-const locales: Record<Language, string> = { en: 'en-GB' };
+const locales: Record<Language, string> = { en: 'en-GB', it: 'it-IT' };
 const dateFormats = new Map<Language, Intl.DateTimeFormat>();
 
 /** A date as the email's reader expects it, in UTC (the reader's zone is not known). */

@@ -41,7 +41,7 @@ const common: CommonEmailData = {
 export const emailTemplates = {
   resetLink: {
     id: 'reset-link',
-    subject: { en: '{{portalName}}: reset your password' },
+    subject: { en: '{{portalName}}: reset your password', it: '{{portalName}}: reimposta la password' },
     example: {
       ...common,
       username: 'demo',
@@ -52,7 +52,7 @@ export const emailTemplates = {
   } satisfies EmailTemplateDefinition<ResetLinkEmailData>,
   newPassword: {
     id: 'new-password',
-    subject: { en: '{{portalName}}: your new password' },
+    subject: { en: '{{portalName}}: your new password', it: '{{portalName}}: la tua nuova password' },
     example: {
       ...common,
       username: 'demo',

@@ -1,7 +1,7 @@
 // The languages the pages and emails speak, and how a request picks one. No Node imports: the
 // browser bundle uses this too.
 
-export const languages = ['en'] as const;
+export const languages = ['en', 'it'] as const;
 export type Language = (typeof languages)[number];
 export const defaultLanguage: Language = 'en';
 

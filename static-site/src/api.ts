@@ -1,13 +1,13 @@
 // Talking to /api: JSON in and out, and one shape for every failure, so each page can say what
-// happened and what to do next.
+// happened and what to do next, in its own language (by the error code, never the API's English).
+import type { ScriptKey } from './messages';
+import { text } from './text';
 
 export interface ApiResult<T = Record<string, unknown>> {
   readonly ok: boolean;
   readonly status: number;
-  readonly body: T & { error?: string; message?: string };
+  readonly body: T & { error?: string; message?: string; rules?: string[] };
 }
-
-const NETWORK_MESSAGE = 'We could not reach the portal. Check your connection, then try again.';
 
 export async function callApi<T = Record<string, unknown>>(
   method: 'GET' | 'POST' | 'DELETE',
@@ -26,16 +26,19 @@ export async function callApi<T = Record<string, unknown>>(
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
-    return { ok: false, status: 0, body: { error: 'network', message: NETWORK_MESSAGE } as ApiResult<T>['body'] };
+    return { ok: false, status: 0, body: { error: 'network' } as ApiResult<T>['body'] };
   }
   let parsed: ApiResult<T>['body'];
   try {
     parsed = (await response.json()) as ApiResult<T>['body'];
   } catch {
-    parsed = {
-      error: 'bad_response',
-      message: 'The portal answered in a way this page does not understand. Try again in a minute.',
-    } as ApiResult<T>['body'];
+    parsed = { error: 'bad_response' } as ApiResult<T>['body'];
   }
   return { ok: response.ok, status: response.status, body: parsed };
+}
+
+/** What to tell the person about a failed call, in the page's language, chosen by the error code. */
+export function errorText(result: ApiResult<unknown>): string {
+  const key = `error.${result.body.error ?? 'unknown'}` as ScriptKey;
+  return text[key] ?? text['error.unknown'];
 }

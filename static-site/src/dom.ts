@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the pages: messages tied to their fields, busy buttons, show/hide.
+import { text } from './text';
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -42,19 +43,28 @@ export function requireFields(fields: ReadonlyArray<[HTMLInputElement, string]>)
   return first === undefined;
 }
 
-/** Disables a button and says it is working, for the duration of `work`. */
+/**
+ * Marks a button busy for the duration of `work`: its words change ("Sending…"), a spinner shows,
+ * and it ignores further presses. It stays focusable (aria-disabled, not disabled) so keyboard focus
+ * is not lost to the page's start while it works.
+ */
 export async function whileBusy<T>(button: HTMLButtonElement, work: () => Promise<T>): Promise<T> {
   const label = button.textContent ?? '';
-  button.disabled = true;
+  button.setAttribute('aria-disabled', 'true');
   button.setAttribute('aria-busy', 'true');
   button.textContent = button.dataset.busyText ?? label;
   try {
     return await work();
   } finally {
-    button.disabled = false;
+    button.removeAttribute('aria-disabled');
     button.removeAttribute('aria-busy');
     button.textContent = label;
   }
+}
+
+/** True while a button is busy: its handlers return early instead of sending twice. */
+export function isBusy(button: HTMLButtonElement): boolean {
+  return button.getAttribute('aria-busy') === 'true';
 }
 
 export function wirePasswordToggles(): void {
@@ -63,10 +73,23 @@ export function wirePasswordToggles(): void {
     button.addEventListener('click', () => {
       const show = input.type === 'password';
       input.type = show ? 'text' : 'password';
-      button.textContent = show ? 'Hide' : 'Show';
-      button.setAttribute('aria-pressed', String(show));
-      button.setAttribute('aria-label', show ? 'Hide password' : 'Show password');
+      button.textContent = show ? text['password.hide'] : text['password.show'];
+      button.setAttribute('aria-label', show ? text['password.hideLabel'] : text['password.showLabel']);
     });
-    button.setAttribute('aria-label', 'Show password');
+    button.setAttribute('aria-label', text['password.showLabel']);
+  }
+}
+
+/**
+ * The language switch is a plain link (?lang=it) that works without script; with script it also
+ * keeps the page's other parameters and its fragment (the reset link's token).
+ */
+export function wireLanguageLinks(): void {
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('a[hreflang]')) {
+    link.addEventListener('click', () => {
+      const params = new URLSearchParams(location.search);
+      params.set('lang', link.hreflang);
+      link.href = `${location.pathname}?${params.toString()}${location.hash}`;
+    });
   }
 }

@@ -1,5 +1,5 @@
-// Entry point of the pages' one script.
-import { wirePasswordToggles } from './dom';
+// Entry point of the pages' one script (built once per language, see lib/site-build.ts).
+import { wireLanguageLinks, wirePasswordToggles } from './dom';
 import { forgotPage, loginPage, newPasswordPage, resetPage, signedInPage } from './pages';
 
 const byPage: Record<string, () => void> = {
@@ -11,4 +11,5 @@ const byPage: Record<string, () => void> = {
 };
 
 wirePasswordToggles();
+wireLanguageLinks();
 byPage[document.body.dataset.page ?? '']?.();

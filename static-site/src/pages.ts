@@ -1,16 +1,24 @@
-// What each page does. One small bundle serves all of them; `data-page` on <body> picks the part.
+// What each page does. One small bundle per language serves all of them; `data-page` on <body>
+// picks the part. Every word shown comes from the catalogue (./text), never from the API's English.
 
 import { isLanguage } from '../../lambdas/definitions/languages';
-import { applicableRules, passwordRuleText, unmetPasswordRules } from '../../lambdas/definitions/password-policy';
+import {
+  applicableRules,
+  type PasswordRule,
+  passwordPolicy,
+  unmetPasswordRules,
+} from '../../lambdas/definitions/password-policy';
 import { apiRoutes, pages } from '../../lambdas/definitions/routes';
-import { callApi } from './api';
-import { byId, clearFormError, requireFields, setFieldError, showFormError, whileBusy } from './dom';
+import { callApi, errorText } from './api';
+import { byId, clearFormError, isBusy, requireFields, setFieldError, showFormError, whileBusy } from './dom';
+import { format, type ScriptKey } from './messages';
+import { text } from './text';
 
 /** Carries the username from the login page to the new-password page (not a secret). */
 const USERNAME_KEY = 'support-access:username';
 
 /** Rules worth listing up front; the others appear only when a password breaks them. */
-const LISTED_RULES = new Set(['min_length', 'lowercase', 'uppercase', 'digit', 'symbol']);
+const LISTED_RULES = new Set<PasswordRule>(['min_length', 'lowercase', 'uppercase', 'digit', 'symbol']);
 
 /** The page's language, sent with requests that email the user, so the email speaks it too. */
 function language(): { language?: string } {
@@ -22,6 +30,16 @@ function submitButton(form: HTMLFormElement): HTMLButtonElement {
   return form.querySelector<HTMLButtonElement>('button[type="submit"]') as HTMLButtonElement;
 }
 
+export function ruleText(rule: PasswordRule): string {
+  return format(text[`rule.${rule}` as ScriptKey], { min: passwordPolicy.minLength, max: passwordPolicy.maxLength });
+}
+
+/** A rule's text inside a sentence: "An uppercase letter (A-Z)" -> "an uppercase letter (A-Z)". */
+function ruleInSentence(rule: PasswordRule): string {
+  const words = ruleText(rule);
+  return words.charAt(0).toLowerCase() + words.slice(1);
+}
+
 export function loginPage(): void {
   const form = byId<HTMLFormElement>('login-form');
   const username = byId<HTMLInputElement>('username');
@@ -29,23 +47,25 @@ export function loginPage(): void {
   const notice = byId('notice');
   const params = new URLSearchParams(location.search);
   if (params.has('signed-out')) {
-    notice.textContent = 'You have signed out.';
+    notice.textContent = text['login.signedOut'];
     notice.hidden = false;
   } else if (params.has('expired')) {
-    notice.textContent = 'Your session has ended. Sign in again to continue.';
+    notice.textContent = text['login.sessionEnded'];
     notice.hidden = false;
   }
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const button = submitButton(form);
+    if (isBusy(button)) return;
     clearFormError();
     if (
       !requireFields([
-        [username, 'Enter your username or email address.'],
-        [password, 'Enter your password.'],
+        [username, text['login.needUsername']],
+        [password, text['login.needPassword']],
       ])
     )
       return;
-    const result = await whileBusy(submitButton(form), () =>
+    const result = await whileBusy(button, () =>
       callApi<{ challenge?: string; username?: string }>('POST', apiRoutes.createSession.path, {
         username: username.value.trim(),
         password: password.value,
@@ -61,7 +81,7 @@ export function loginPage(): void {
       return;
     }
     if (result.status === 401) password.value = '';
-    showFormError(result.body.message ?? 'Signing in failed. Try again.');
+    showFormError(errorText(result));
   });
 }
 
@@ -70,21 +90,24 @@ export function forgotPage(): void {
   const login = byId<HTMLInputElement>('login');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const button = submitButton(form);
+    if (isBusy(button)) return;
     clearFormError();
-    if (!requireFields([[login, 'Enter your username or the email address of your account.']])) return;
-    const result = await whileBusy(submitButton(form), () =>
+    if (!requireFields([[login, text['forgot.needLogin']]])) return;
+    const result = await whileBusy(button, () =>
       callApi('POST', apiRoutes.requestReset.path, { login: login.value.trim(), ...language() }),
     );
     if (!result.ok) {
-      if (result.body.error === 'invalid_request') setFieldError(login, result.body.message);
-      showFormError(result.body.message ?? 'The request could not be sent. Try again.');
+      if (result.body.error === 'invalid_request') setFieldError(login, errorText(result));
+      showFormError(errorText(result));
       return;
     }
     byId('ask').hidden = true;
     byId('sent').hidden = false;
     const heading = byId('heading');
-    heading.textContent = 'Check your email';
-    byId('sent-message').textContent = result.body.message ?? '';
+    heading.textContent = text['forgot.sentHeading'];
+    document.title = `${text['forgot.sentHeading']} · ${document.title.split(' · ').pop() ?? ''}`;
+    byId('sent-message').textContent = text['forgot.sent'];
     heading.focus();
   });
 }
@@ -93,14 +116,14 @@ type ResetState = 'ready' | 'sent' | 'used' | 'expired' | 'replaced' | 'invalid'
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-function showState(state: ResetState): void {
+function showState(state: ResetState, focus = true): void {
   for (const section of document.querySelectorAll<HTMLElement>('section[data-state]')) {
     section.hidden = section.dataset.state !== state;
   }
   const heading = document.querySelector<HTMLElement>(`section[data-state="${state}"] h1`);
   if (heading) {
     document.title = `${heading.textContent ?? ''} · ${document.title.split(' · ').pop() ?? ''}`;
-    heading.focus();
+    if (focus) heading.focus();
   }
 }
 
@@ -115,13 +138,15 @@ export function resetPage(): void {
   // The token lives in the fragment (#token=...), which never reaches a server or a log. Opening
   // the page changes nothing: mail scanners that open links cannot spend them.
   const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+  // On arrival the page reads from the top, as any page does; focus moves only after an action.
   if (!TOKEN.test(token)) {
-    showState('invalid');
+    showState('invalid', false);
     return;
   }
-  showState('ready');
+  showState('ready', false);
   const confirm = byId<HTMLButtonElement>('confirm');
   confirm.addEventListener('click', async () => {
+    if (isBusy(confirm)) return;
     clearFormError();
     const result = await whileBusy(confirm, () =>
       callApi('POST', apiRoutes.confirmReset.path, { token, ...language() }),
@@ -132,19 +157,20 @@ export function resetPage(): void {
     }
     const state = STATE_BY_ERROR[result.body.error ?? ''];
     if (state) showState(state);
-    else showFormError(result.body.message ?? 'Something went wrong. Your link still works: try again in a minute.');
+    else showFormError(errorText(result));
   });
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-new-link]')) {
     button.addEventListener('click', async () => {
+      if (isBusy(button)) return;
       clearFormError();
       const result = await whileBusy(button, () =>
         callApi('POST', apiRoutes.requestReset.path, { token, ...language() }),
       );
       if (!result.ok) {
-        showFormError(result.body.message ?? 'The request could not be sent. Try again.');
+        showFormError(errorText(result));
         return;
       }
-      byId('new-link-message').textContent = result.body.message ?? '';
+      byId('new-link-message').textContent = text['reset.newLinkSent'];
       showState('new-link-sent');
     });
   }
@@ -155,6 +181,7 @@ export function newPasswordPage(): void {
   const password = byId<HTMLInputElement>('new-password');
   const repeat = byId<HTMLInputElement>('confirm-password');
   const list = byId('rules');
+  const status = byId('rules-status');
   const username = sessionStorage.getItem(USERNAME_KEY) ?? undefined;
   if (username) byId<HTMLInputElement>('account-username').value = username;
   const items = applicableRules().map((rule) => {
@@ -163,26 +190,38 @@ export function newPasswordPage(): void {
     list.append(item);
     return item;
   });
+  let announced = -1;
+  let announceTimer: ReturnType<typeof setTimeout> | undefined;
   const render = () => {
     const unmet = new Set(unmetPasswordRules(password.value, username));
     for (const item of items) {
-      const rule = item.dataset.rule as keyof typeof passwordRuleText;
+      const rule = item.dataset.rule as PasswordRule;
       const met = !unmet.has(rule);
       item.hidden = met && !LISTED_RULES.has(rule);
       item.classList.toggle('met', met);
       // The state is in the words, not only the colour and the tick.
-      item.textContent = `${passwordRuleText[rule]}: ${met ? 'done' : 'not yet'}`;
+      item.textContent = `${ruleText(rule)}: ${met ? text['newPassword.ruleMet'] : text['newPassword.ruleUnmet']}`;
     }
+    // Screen readers hear how many rules remain, once typing pauses and only when it changes.
+    if (announceTimer) clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      if (password.value === '' || unmet.size === announced) return;
+      announced = unmet.size;
+      status.textContent =
+        unmet.size === 0 ? text['newPassword.allMet'] : format(text['newPassword.remaining'], { count: unmet.size });
+    }, 800);
   };
   render();
   password.addEventListener('input', render);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const button = submitButton(form);
+    if (isBusy(button)) return;
     clearFormError();
     if (
       !requireFields([
-        [password, 'Enter a new password.'],
-        [repeat, 'Repeat the new password.'],
+        [password, text['newPassword.needPassword']],
+        [repeat, text['newPassword.needRepeat']],
       ])
     )
       return;
@@ -190,19 +229,19 @@ export function newPasswordPage(): void {
     if (unmet.length > 0) {
       setFieldError(
         password,
-        `The password still needs: ${unmet.map((r) => passwordRuleText[r].toLowerCase()).join('; ')}.`,
+        format(text['newPassword.stillNeeds'], { rules: unmet.map((rule) => ruleInSentence(rule)).join('; ') }),
       );
       password.focus();
       return;
     }
     setFieldError(password, undefined);
     if (repeat.value !== password.value) {
-      setFieldError(repeat, 'The two passwords are different. Type the same password twice.');
+      setFieldError(repeat, text['newPassword.different']);
       repeat.focus();
       return;
     }
     setFieldError(repeat, undefined);
-    const result = await whileBusy(submitButton(form), () =>
+    const result = await whileBusy(button, () =>
       callApi('POST', apiRoutes.choosePassword.path, { newPassword: password.value }),
     );
     if (result.ok) {
@@ -210,12 +249,16 @@ export function newPasswordPage(): void {
       location.assign(pages.signedIn.path);
       return;
     }
-    if (result.body.error === 'challenge_expired') {
-      showFormError(result.body.message ?? 'This step has expired. Sign in again.');
-      return;
+    if (result.body.error === 'password_policy') {
+      const rules = (result.body.rules ?? []).filter((rule): rule is PasswordRule => `rule.${rule}` in text);
+      setFieldError(
+        password,
+        rules.length > 0
+          ? format(text['newPassword.stillNeeds'], { rules: rules.map((rule) => ruleInSentence(rule)).join('; ') })
+          : errorText(result),
+      );
     }
-    if (result.body.error === 'password_policy') setFieldError(password, result.body.message);
-    showFormError(result.body.message ?? 'The password could not be saved. Try again.');
+    showFormError(errorText(result));
   });
 }
 
@@ -224,18 +267,19 @@ export function signedInPage(): void {
   const signOut = byId<HTMLButtonElement>('sign-out');
   void callApi<{ username?: string }>('GET', apiRoutes.getSession.path).then((result) => {
     if (result.ok && result.body.username) {
-      who.textContent = `You are signed in as ${result.body.username}.`;
+      who.textContent = format(text['signedIn.as'], { username: result.body.username });
     } else if (result.status === 401) {
       location.replace(`${pages.login.path}?expired`);
     } else {
       who.textContent = '';
-      showFormError(result.body.message ?? 'We could not check your session. Reload the page.');
+      showFormError(errorText(result));
     }
   });
   signOut.addEventListener('click', async () => {
+    if (isBusy(signOut)) return;
     clearFormError();
     const result = await whileBusy(signOut, () => callApi('DELETE', apiRoutes.deleteSession.path));
     if (result.ok) location.assign(`${pages.login.path}?signed-out`);
-    else showFormError(result.body.message ?? 'Signing out failed. Try again.');
+    else showFormError(errorText(result));
   });
 }

@@ -1,0 +1,325 @@
+// The one message catalogue of the pages, in every language of lambdas/definitions/languages.ts.
+// `page` texts are put into the HTML at build time ({{t.key}} in static-site/); `script` texts are
+// what the page script says at run time. `{name}` marks a value filled in when the text is used.
+// test/unit/site/messages.test.ts fails on a key missing in any language or a placeholder that differs.
+import type { Language } from '../../lambdas/definitions/languages';
+
+const en = {
+  page: {
+    'language.name': 'English',
+    'language.nav': 'Language',
+    'layout.description': '{portal}: sign in, or get a new password by email.',
+    'layout.noscript':
+      'This page needs JavaScript to talk to the portal. Turn it on for this site, or contact your support team.',
+    'password.show': 'Show',
+
+    'login.title': 'Login',
+    'login.heading': 'Login',
+    'login.lead': 'Sign in to start your session',
+    'login.username': 'User',
+    'login.password': 'Password',
+    'login.forgot': 'Forgot your password?',
+    'login.submit': 'Sign In',
+    'login.busy': 'Signing in…',
+    'login.requestCredential': 'Request your credential',
+
+    'forgot.title': 'Forgot your password?',
+    'forgot.heading': 'Forgot your password?',
+    'forgot.lead':
+      'Enter your username or the email address of your account. We will email you a link to get a new password.',
+    'forgot.login': 'Username or email',
+    'forgot.back': 'Back to the login page',
+    'forgot.submit': 'Send request',
+    'forgot.busy': 'Sending…',
+    'forgot.notReceived': 'Did not get it? Wait a few minutes, check the spam folder, then',
+    'forgot.sendAgain': 'send the request again',
+
+    'reset.title': 'Get a new password',
+    'reset.ready.heading': 'Get a new password',
+    'reset.ready.lead': 'Press the button and we will email you a new password. This link works only once.',
+    'reset.ready.submit': 'Send me a new password',
+    'reset.busy': 'Sending…',
+    'reset.sent.heading': 'New password sent via mail',
+    'reset.sent.lead':
+      'Check your email for your new password. Sign in with it on the login page; you will then choose a password of your own.',
+    'reset.used.heading': 'This link has already been used',
+    'reset.used.lead':
+      'Each link works once. If you already received your new password, sign in with it. Otherwise, get a new link.',
+    'reset.expired.heading': 'This link has expired',
+    'reset.expired.lead': 'For your safety, reset links work only for a short time. Get a new one with one click.',
+    'reset.replaced.heading': 'A newer link was sent',
+    'reset.replaced.lead':
+      'You asked for a new password more than once, and only the newest link works. Use the link in the most recent email, or get a new one.',
+    'reset.invalid.heading': 'This link is not valid',
+    'reset.invalid.lead':
+      'The link may be incomplete. If you copied it from the email, copy the whole line and try again, or ask for a new link.',
+    'reset.invalid.action': 'Ask for a new link',
+    'reset.newLink': 'Email me a new link',
+    'reset.newLinkSent.heading': 'Check your email',
+    'reset.toLogin': 'Go to the login page',
+
+    'newPassword.title': 'Choose a new password',
+    'newPassword.heading': 'Choose a new password',
+    'newPassword.lead': 'You signed in with a temporary password. Choose a password of your own to continue.',
+    'newPassword.password': 'New password',
+    'newPassword.rulesHeading': 'Your password needs:',
+    'newPassword.repeat': 'Repeat the new password',
+    'newPassword.cancel': 'Cancel',
+    'newPassword.submit': 'Save and sign in',
+    'newPassword.busy': 'Saving…',
+
+    'signedIn.title': 'Signed in',
+    'signedIn.heading': 'Welcome',
+    'signedIn.checking': 'Checking your session…',
+    'signedIn.signOut': 'Sign out',
+    'signedIn.busy': 'Signing out…',
+
+    'requestCredential.title': 'Request your credential',
+    'requestCredential.heading': 'Request your credential',
+    'requestCredential.lead': 'The online request form is coming soon.',
+    'requestCredential.body':
+      "Until then, ask your company's support contact to request an account for you, with your full name, company and email address.",
+    'requestCredential.back': 'Back to the login page',
+  },
+  script: {
+    'password.show': 'Show',
+    'password.hide': 'Hide',
+    'password.showLabel': 'Show password',
+    'password.hideLabel': 'Hide password',
+
+    'login.signedOut': 'You have signed out.',
+    'login.sessionEnded': 'Your session has ended. Sign in again to continue.',
+    'login.needUsername': 'Enter your username or email address.',
+    'login.needPassword': 'Enter your password.',
+
+    'forgot.needLogin': 'Enter your username or the email address of your account.',
+    'forgot.sentHeading': 'Check your email',
+    'forgot.sent':
+      'If an account matches, we have sent an email with a link to get a new password. It can take a few minutes to arrive; check the spam folder too. The link works only once, for a short time.',
+
+    'reset.newLinkSent':
+      'If the link belonged to an account, we have sent a new link to its email address. It can take a few minutes to arrive.',
+
+    'newPassword.needPassword': 'Enter a new password.',
+    'newPassword.needRepeat': 'Repeat the new password.',
+    'newPassword.stillNeeds': 'The password still needs: {rules}.',
+    'newPassword.different': 'The two passwords are different. Type the same password twice.',
+    'newPassword.ruleMet': 'done',
+    'newPassword.ruleUnmet': 'not yet',
+    'newPassword.allMet': 'The password meets every rule.',
+    'newPassword.remaining': 'Rules still to meet: {count}.',
+
+    'rule.min_length': 'At least {min} characters',
+    'rule.max_length': 'At most {max} characters',
+    'rule.lowercase': 'A lowercase letter (a-z)',
+    'rule.uppercase': 'An uppercase letter (A-Z)',
+    'rule.digit': 'A digit (0-9)',
+    'rule.symbol': 'A symbol such as ! @ # $ %',
+    'rule.not_username': 'Not the same as your username',
+    'rule.no_edge_spaces': 'No space at the start or end',
+
+    'signedIn.as': 'You are signed in as {username}.',
+
+    'error.network': 'We could not reach the portal. Check your connection, then try again.',
+    'error.bad_response': 'The portal answered in a way this page does not understand. Try again in a minute.',
+    'error.unknown': 'Something went wrong. Please try again in a minute.',
+    'error.invalid_json': 'The page sent a request the portal could not read. Reload the page and try again.',
+    'error.invalid_request': 'Something in the form is missing or not right. Check it and try again.',
+    'error.invalid_encoding': 'The page sent a request the portal could not read. Reload the page and try again.',
+    'error.unsupported_media_type': 'The page sent a request the portal could not read. Reload the page and try again.',
+    'error.payload_too_large': 'What you typed is too long for this form.',
+    'error.forbidden_origin':
+      'This request came from another site and was refused. Open the portal directly and try again.',
+    'error.not_found': 'The portal did not recognise this request. Reload the page and try again.',
+    'error.method_not_allowed': 'The portal did not recognise this request. Reload the page and try again.',
+    'error.link_invalid':
+      'This reset link is not valid. Check that you copied the whole link from the email, or ask for a new link.',
+    'error.link_used': 'This reset link has already been used. If you still need a new password, ask for a new link.',
+    'error.link_expired': 'This reset link has expired. Ask for a new link; it takes a minute.',
+    'error.link_replaced':
+      'A newer reset link was sent, so this one no longer works. Use the newest email, or ask for a new link.',
+    'error.link_busy': 'This link is being used right now, perhaps in another tab. Wait a minute, then try again.',
+    'error.invalid_credentials':
+      'The username or password is not right. Check both and try again, or use "Forgot your password?".',
+    'error.password_policy': 'The new password does not meet the password rules.',
+    'error.challenge_expired':
+      'The step to choose a new password has expired. Sign in again with the password from the email.',
+    'error.temporary_password_expired':
+      'The password from the email has expired: it works only for a short time. Use "Forgot your password?" to get a new one.',
+    'error.not_signed_in': 'You are not signed in. Sign in to continue.',
+    'error.rate_limited': 'Too many attempts in a short time. Please wait a few minutes, then try again.',
+    'error.temporarily_unavailable':
+      'We could not finish this just now and nothing was changed. Please try again in a minute.',
+    'error.internal_error':
+      'Something went wrong on our side. Please try again in a minute; if it keeps happening, contact support.',
+  },
+};
+
+export type Messages = typeof en;
+export type PageKey = keyof Messages['page'];
+export type ScriptKey = keyof Messages['script'];
+export type ScriptText = Record<ScriptKey, string>;
+
+const it: { page: Record<PageKey, string>; script: ScriptText } = {
+  page: {
+    'language.name': 'Italiano',
+    'language.nav': 'Lingua',
+    'layout.description': '{portal}: accedi, o ricevi una nuova password via email.',
+    'layout.noscript':
+      'Questa pagina ha bisogno di JavaScript per comunicare con il portale. Attivalo per questo sito, o contatta il tuo supporto.',
+    'password.show': 'Mostra',
+
+    'login.title': 'Accesso',
+    'login.heading': 'Accesso',
+    'login.lead': 'Accedi per iniziare la sessione',
+    'login.username': 'Utente',
+    'login.password': 'Password',
+    'login.forgot': 'Password dimenticata?',
+    'login.submit': 'Accedi',
+    'login.busy': 'Accesso in corso…',
+    'login.requestCredential': 'Richiedi le tue credenziali',
+
+    'forgot.title': 'Password dimenticata?',
+    'forgot.heading': 'Password dimenticata?',
+    'forgot.lead':
+      "Inserisci il nome utente o l'indirizzo email del tuo account. Ti invieremo via email un link per ricevere una nuova password.",
+    'forgot.login': 'Nome utente o email',
+    'forgot.back': 'Torna alla pagina di accesso',
+    'forgot.submit': 'Invia richiesta',
+    'forgot.busy': 'Invio in corso…',
+    'forgot.notReceived': 'Non è arrivata? Attendi qualche minuto, controlla la cartella spam, poi',
+    'forgot.sendAgain': 'invia di nuovo la richiesta',
+
+    'reset.title': 'Ricevi una nuova password',
+    'reset.ready.heading': 'Ricevi una nuova password',
+    'reset.ready.lead':
+      'Premi il pulsante e ti invieremo via email una nuova password. Questo link funziona una sola volta.',
+    'reset.ready.submit': 'Inviami una nuova password',
+    'reset.busy': 'Invio in corso…',
+    'reset.sent.heading': 'Nuova password inviata via email',
+    'reset.sent.lead':
+      'Controlla la posta: troverai la nuova password. Usala per accedere dalla pagina di accesso; poi sceglierai una password tua.',
+    'reset.used.heading': 'Questo link è già stato usato',
+    'reset.used.lead':
+      'Ogni link funziona una sola volta. Se hai già ricevuto la nuova password, accedi con quella. Altrimenti, chiedi un nuovo link.',
+    'reset.expired.heading': 'Questo link è scaduto',
+    'reset.expired.lead':
+      'Per la tua sicurezza, i link di reimpostazione funzionano solo per poco tempo. Chiedine uno nuovo con un clic.',
+    'reset.replaced.heading': 'È stato inviato un link più recente',
+    'reset.replaced.lead':
+      "Hai chiesto una nuova password più di una volta, e funziona solo il link più recente. Usa il link dell'ultima email, o chiedine uno nuovo.",
+    'reset.invalid.heading': 'Questo link non è valido',
+    'reset.invalid.lead':
+      "Il link potrebbe essere incompleto. Se l'hai copiato dall'email, copia tutta la riga e riprova, o chiedi un nuovo link.",
+    'reset.invalid.action': 'Chiedi un nuovo link',
+    'reset.newLink': 'Inviami un nuovo link',
+    'reset.newLinkSent.heading': 'Controlla la posta',
+    'reset.toLogin': 'Vai alla pagina di accesso',
+
+    'newPassword.title': 'Scegli una nuova password',
+    'newPassword.heading': 'Scegli una nuova password',
+    'newPassword.lead': 'Hai effettuato l’accesso con una password temporanea. Scegli una password tua per continuare.',
+    'newPassword.password': 'Nuova password',
+    'newPassword.rulesHeading': 'La password deve avere:',
+    'newPassword.repeat': 'Ripeti la nuova password',
+    'newPassword.cancel': 'Annulla',
+    'newPassword.submit': 'Salva e accedi',
+    'newPassword.busy': 'Salvataggio…',
+
+    'signedIn.title': 'Accesso effettuato',
+    'signedIn.heading': 'Ti diamo il benvenuto',
+    'signedIn.checking': 'Verifica della sessione…',
+    'signedIn.signOut': 'Esci',
+    'signedIn.busy': 'Uscita in corso…',
+
+    'requestCredential.title': 'Richiedi le tue credenziali',
+    'requestCredential.heading': 'Richiedi le tue credenziali',
+    'requestCredential.lead': 'Il modulo di richiesta online arriverà presto.',
+    'requestCredential.body':
+      'Nel frattempo, chiedi al referente di supporto della tua azienda di richiedere un account per te, indicando nome e cognome, azienda e indirizzo email.',
+    'requestCredential.back': 'Torna alla pagina di accesso',
+  },
+  script: {
+    'password.show': 'Mostra',
+    'password.hide': 'Nascondi',
+    'password.showLabel': 'Mostra la password',
+    'password.hideLabel': 'Nascondi la password',
+
+    'login.signedOut': 'Hai chiuso la sessione.',
+    'login.sessionEnded': 'La sessione è terminata. Accedi di nuovo per continuare.',
+    'login.needUsername': 'Inserisci il nome utente o l’indirizzo email.',
+    'login.needPassword': 'Inserisci la password.',
+
+    'forgot.needLogin': "Inserisci il nome utente o l'indirizzo email del tuo account.",
+    'forgot.sentHeading': 'Controlla la posta',
+    'forgot.sent':
+      "Se esiste un account corrispondente, ti abbiamo inviato un'email con un link per ricevere una nuova password. Può impiegare qualche minuto ad arrivare; controlla anche la cartella spam. Il link funziona una sola volta, per poco tempo.",
+
+    'reset.newLinkSent':
+      'Se il link apparteneva a un account, abbiamo inviato un nuovo link al suo indirizzo email. Può impiegare qualche minuto ad arrivare.',
+
+    'newPassword.needPassword': 'Inserisci una nuova password.',
+    'newPassword.needRepeat': 'Ripeti la nuova password.',
+    'newPassword.stillNeeds': 'Alla password manca ancora: {rules}.',
+    'newPassword.different': 'Le due password sono diverse. Scrivi la stessa password due volte.',
+    'newPassword.ruleMet': 'fatto',
+    'newPassword.ruleUnmet': 'non ancora',
+    'newPassword.allMet': 'La password rispetta tutte le regole.',
+    'newPassword.remaining': 'Regole ancora da rispettare: {count}.',
+
+    'rule.min_length': 'Almeno {min} caratteri',
+    'rule.max_length': 'Al massimo {max} caratteri',
+    'rule.lowercase': 'Una lettera minuscola (a-z)',
+    'rule.uppercase': 'Una lettera maiuscola (A-Z)',
+    'rule.digit': 'Una cifra (0-9)',
+    'rule.symbol': 'Un simbolo come ! @ # $ %',
+    'rule.not_username': 'Diversa dal tuo nome utente',
+    'rule.no_edge_spaces': "Nessuno spazio all'inizio o alla fine",
+
+    'signedIn.as': 'Hai effettuato l’accesso come {username}.',
+
+    'error.network': 'Non riusciamo a raggiungere il portale. Controlla la connessione, poi riprova.',
+    'error.bad_response': 'Il portale ha risposto in un modo che questa pagina non capisce. Riprova tra un minuto.',
+    'error.unknown': 'Qualcosa non ha funzionato. Riprova tra un minuto.',
+    'error.invalid_json':
+      'La pagina ha inviato una richiesta che il portale non sa leggere. Ricarica la pagina e riprova.',
+    'error.invalid_request': 'Nel modulo manca qualcosa o c’è un valore sbagliato. Controlla e riprova.',
+    'error.invalid_encoding':
+      'La pagina ha inviato una richiesta che il portale non sa leggere. Ricarica la pagina e riprova.',
+    'error.unsupported_media_type':
+      'La pagina ha inviato una richiesta che il portale non sa leggere. Ricarica la pagina e riprova.',
+    'error.payload_too_large': 'Il testo inserito è troppo lungo per questo modulo.',
+    'error.forbidden_origin':
+      'Questa richiesta proviene da un altro sito ed è stata rifiutata. Apri direttamente il portale e riprova.',
+    'error.not_found': 'Il portale non ha riconosciuto questa richiesta. Ricarica la pagina e riprova.',
+    'error.method_not_allowed': 'Il portale non ha riconosciuto questa richiesta. Ricarica la pagina e riprova.',
+    'error.link_invalid':
+      "Questo link di reimpostazione non è valido. Controlla di aver copiato tutto il link dall'email, o chiedi un nuovo link.",
+    'error.link_used':
+      'Questo link di reimpostazione è già stato usato. Se ti serve ancora una nuova password, chiedi un nuovo link.',
+    'error.link_expired': 'Questo link di reimpostazione è scaduto. Chiedi un nuovo link; basta un minuto.',
+    'error.link_replaced':
+      "È stato inviato un link più recente, quindi questo non funziona più. Usa l'email più recente, o chiedi un nuovo link.",
+    'error.link_busy': 'Questo link è in uso proprio ora, forse in un’altra scheda. Attendi un minuto, poi riprova.',
+    'error.invalid_credentials':
+      'Il nome utente o la password non sono corretti. Controllali e riprova, o usa "Password dimenticata?".',
+    'error.password_policy': 'La nuova password non rispetta le regole.',
+    'error.challenge_expired':
+      "Il passaggio per scegliere una nuova password è scaduto. Accedi di nuovo con la password dell'email.",
+    'error.temporary_password_expired':
+      'La password ricevuta via email è scaduta: funziona solo per poco tempo. Usa "Password dimenticata?" per riceverne una nuova.',
+    'error.not_signed_in': 'Non hai effettuato l’accesso. Accedi per continuare.',
+    'error.rate_limited': 'Troppi tentativi in poco tempo. Attendi qualche minuto, poi riprova.',
+    'error.temporarily_unavailable':
+      'Non siamo riusciti a completare l’operazione e non è stato cambiato nulla. Riprova tra un minuto.',
+    'error.internal_error':
+      'Qualcosa non ha funzionato da parte nostra. Riprova tra un minuto; se succede ancora, contatta il supporto.',
+  },
+};
+
+export const catalogue: Record<Language, { page: Record<PageKey, string>; script: ScriptText }> = { en, it };
+
+/** Fills `{name}` placeholders. */
+export function format(text: string, values: Readonly<Record<string, string | number>> = {}): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}

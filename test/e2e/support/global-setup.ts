@@ -1,0 +1,49 @@
+// e2e global setup: the local stack in a child process and one headless Chromium for the suite
+// (test files connect to it, each test in a fresh browser context).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { type BrowserServer, chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, requireChromium } from './chromium';
+
+declare global {
+  var __e2eStop: (() => Promise<void>) | undefined;
+}
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+function startStack(): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'stack-child.ts')], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+  });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    const timer = setTimeout(() => reject(new Error('the local stack did not start within 60 s')), 60_000);
+    child.once('exit', (code) => reject(new Error(`the local stack exited with code ${code} while starting`)));
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      lines.close();
+      resolve({ child, info: JSON.parse(line) as Record<string, unknown> });
+    });
+  });
+}
+
+export default async function globalSetup(): Promise<void> {
+  const executablePath = requireChromium();
+  const [{ child, info }, browser] = await Promise.all([
+    startStack(),
+    chromium.launchServer({ executablePath, headless: true, args: CHROMIUM_FLAGS }) as Promise<BrowserServer>,
+  ]);
+  globalThis.__e2eStop = async () => {
+    await browser.close();
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.stdin?.end();
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+    child.stdout?.destroy();
+  };
+  process.env.E2E_STACK = JSON.stringify(info);
+  process.env.E2E_BROWSER = browser.wsEndpoint();
+}
