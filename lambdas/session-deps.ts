@@ -8,6 +8,7 @@ import { clearCookie, json, type Response, setCookie } from './http/responses';
 import { rateCounter, rateLimits, sessionStore, temporaryPasswordStore, userDirectory } from './wiring';
 
 export const site = siteConfig();
+const contextWords = [...site.portalName.split(/\s+/), site.portalName, 'password', 'support', 'welcome'];
 const { sessionMinutes } = lifetimeConfig();
 const users = userDirectory();
 const sessions = sessionStore();
@@ -26,6 +27,7 @@ export function sessionDeps(scope: RequestScope): SessionDeps {
     log: scope.log,
     sessionMinutes,
     challengeSeconds: lifetimeDefaults.challengeSeconds,
+    contextWords,
   };
 }
 

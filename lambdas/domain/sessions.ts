@@ -1,7 +1,7 @@
 // Signing in, the forced choice of a new password after a temporary one, and server-side
 // sessions: the browser holds only a random id; the table holds its hash, so sign-out is real.
-import { unmetPasswordRules } from '../definitions/password-policy';
 import type { RateLimit } from '../definitions/rate-limits';
+import { unmetPasswordRulesOnServer } from './common-passwords';
 import {
   ChallengeExpired,
   InvalidCredentials,
@@ -24,6 +24,8 @@ export interface SessionDeps {
   readonly log: Log;
   readonly sessionMinutes: number;
   readonly challengeSeconds: number;
+  /** Words a new password must not be made of: the portal's name and the like. */
+  readonly contextWords: readonly string[];
 }
 
 /** A cookie to set: its raw value goes to the browser once and is stored only as a hash. */
@@ -111,7 +113,7 @@ export async function chooseNewPassword(
   const hash = hashToken(challengeValue);
   const challenge = await deps.sessions.findChallenge(hash, deps.clock.now());
   if (!challenge) throw new ChallengeExpired();
-  const unmet = unmetPasswordRules(newPassword, challenge.username);
+  const unmet = unmetPasswordRulesOnServer(newPassword, challenge.username, deps.contextWords);
   if (unmet.length > 0) throw new PasswordPolicyViolation(unmet);
   const outcome = await deps.users.completeNewPassword(challenge.username, challenge.challengeSession, newPassword);
   await deps.sessions.deleteChallenge(hash);

@@ -7,8 +7,19 @@ describe('password policy', () => {
   });
 
   it('names every rule a weak password breaks', () => {
-    expect(unmetPasswordRules('short')).toEqual(['min_length', 'uppercase', 'digit']);
-    expect(unmetPasswordRules('ALLUPPERCASE123')).toEqual(['lowercase']);
+    expect(unmetPasswordRules('short')).toEqual(['min_length']);
+    expect(unmetPasswordRules(`short${' '.repeat(3)}`)).toEqual(['min_length', 'no_edge_spaces']);
+  });
+
+  it('asks for length, not composition (ASVS 5.0 6.2.5): any characters will do', () => {
+    for (const password of ['correct horse battery', 'ALLUPPERCASEWORDS', 'ünïcödé pässwörd', '12345678901234567']) {
+      expect(unmetPasswordRules(password)).toEqual([]);
+    }
+  });
+
+  it('still names composition rules when a stricter policy asks for them', () => {
+    const strict = { ...passwordPolicy, requireUppercase: true, requireDigits: true };
+    expect(unmetPasswordRules('only lowercase here', undefined, strict)).toEqual(['uppercase', 'digit']);
   });
 
   it('refuses the username as password, whatever the case', () => {

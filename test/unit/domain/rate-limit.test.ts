@@ -57,6 +57,7 @@ describe('rate limits', () => {
       log: silentLog,
       sessionMinutes: 60,
       challengeSeconds: 180,
+      contextWords: ['IMS', 'SUPPORT'],
     };
     for (const login of ['demo', 'nobody']) {
       await expect(signIn(login, 'wrong', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
