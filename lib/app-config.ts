@@ -40,6 +40,11 @@ export interface AppConfig {
    * {"signInPerAccount":{"limit":5,"windowSeconds":900}}; passed to the functions as RATE_LIMITS.
    */
   readonly rateLimits: string | undefined;
+  /**
+   * Bump to rotate the secret CloudFront shows the API (a new secret replaces the old one and both
+   * sides switch in the same deploy).
+   */
+  readonly originSecretGeneration: number;
   /** API Gateway stage throttling: steady requests per second and burst, for the whole API. */
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
@@ -63,6 +68,7 @@ export const configKeys = {
   },
   sessionMinutes: { env: 'SESSION_MINUTES', fallback: String(lifetimeDefaults.sessionMinutes) },
   rateLimits: { env: 'RATE_LIMITS', fallback: undefined },
+  originSecretGeneration: { env: 'ORIGIN_SECRET_GENERATION', fallback: '1' },
   apiRateLimit: { env: 'API_RATE_LIMIT', fallback: '20' },
   apiBurstLimit: { env: 'API_BURST_LIMIT', fallback: '40' },
 } as const satisfies Record<keyof AppConfig, { env: string; fallback: string | undefined }>;
@@ -179,6 +185,7 @@ export function loadConfig(source: ConfigSource): AppConfig {
     asTheFunctionsDo('rateLimits', rateLimits, () => rateLimitConfig({ RATE_LIMITS: rateLimits }));
   }
   // 10,000 requests/s is API Gateway's default account quota; more is a typo, not a plan.
+  const originSecretGeneration = integer('originSecretGeneration', 1, 9_999);
   const apiRateLimit = integer('apiRateLimit', 1, 10_000);
   const apiBurstLimit = integer('apiBurstLimit', 1, 5_000);
 
@@ -196,6 +203,7 @@ export function loadConfig(source: ConfigSource): AppConfig {
     temporaryPasswordMinutes,
     sessionMinutes,
     rateLimits,
+    originSecretGeneration,
     apiRateLimit,
     apiBurstLimit,
   };

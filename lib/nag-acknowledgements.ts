@@ -44,7 +44,7 @@ export function acknowledgeFindings(parts: AcknowledgedParts): void {
   acknowledge(
     originSecret,
     'SMG4',
-    'An origin-verification value shared by CloudFront and the API authorizer, not a credential to data; rotating it means updating both together (README: rotating the origin secret).',
+    'An origin-verification value shared by CloudFront and the API authorizer, not a credential to data. Both must switch together, which a Secrets Manager rotation function cannot do; it is rotated by deploying with a new originSecretGeneration (README).',
   );
 
   const distribution = site.distribution;

@@ -46,7 +46,9 @@ export class SupportAccessStack extends Stack {
     this.resetQueue = new ResetQueue(this, 'ResetQueue');
 
     // CloudFront sends it to the API with every request; the API's authorizer admits nothing else.
-    const originSecret = new Secret(this, 'OriginVerifySecret', {
+    // A new generation is a new secret: both sides pick it up in the same deploy (README: rotating).
+    const generation = config.originSecretGeneration;
+    const originSecret = new Secret(this, `OriginVerifySecret${generation > 1 ? generation : ''}`, {
       description: 'Support Access: header value CloudFront adds to API requests (origin verification)',
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
     });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
@@ -65,6 +65,8 @@ export class PortalFunction extends NodejsFunction {
         // The SDK version the code was tested with, not whatever the runtime ships this month.
         bundleAwsSDK: true,
         externalModules: [],
+        // Warnings and errors only: the size summary of every bundle drowns them otherwise.
+        logLevel: LogLevel.WARNING,
       },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',

@@ -1,5 +1,5 @@
 // The site: a private bucket with the built pages, CloudFront in front of it (Origin Access
-// Control, security headers, clean URLs) and the API behind the same origin at /api/*.
+// Control, security headers, page routing) and the API behind the same origin at /api/*.
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -29,11 +29,12 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { API_PREFIX, type Page, pages } from '../../lambdas/definitions/routes';
+import { API_PREFIX } from '../../lambdas/definitions/routes';
 import type { AppConfig } from '../app-config';
 import { ORIGIN_VERIFY_HEADER } from '../origin-verify';
 import { type BuiltSite, buildSite } from '../site-build';
 import { CONTENT_SECURITY_POLICY, HSTS_SECONDS, PAGE_SECURITY_HEADERS, strictTransportSecurity } from '../site-headers';
+import { siteRoutingFunctionCode } from '../site-routing';
 
 export interface SiteProps {
   readonly config: Pick<AppConfig, 'portalName' | 'primaryColour' | 'domainName' | 'certificateArn' | 'webAclArn'>;
@@ -49,7 +50,7 @@ export class Site extends Construct {
   readonly distribution: Distribution;
   readonly pageHeaders: ResponseHeadersPolicy;
   readonly apiHeaders: ResponseHeadersPolicy;
-  readonly urlRewrite: CloudFrontFunction;
+  readonly routing: CloudFrontFunction;
   readonly built: BuiltSite;
   /** The origin users see, e.g. https://support.example.com: links in emails are built from it. */
   readonly siteUrl: string;
@@ -106,10 +107,12 @@ export class Site extends Construct {
       },
     });
 
-    this.urlRewrite = new CloudFrontFunction(this, 'CleanUrls', {
-      comment: 'Serves /forgot from forgot.html (lambdas/definitions/routes.ts pages)',
+    // The same routing decision the local server makes (lib/site-routing.ts): clean URLs, the
+    // page in the visitor's language, trailing-slash redirects, a small 404 for unknown pages.
+    this.routing = new CloudFrontFunction(this, 'Routing', {
+      comment: 'Support Access page routing (lib/site-routing.ts)',
       runtime: FunctionRuntime.JS_2_0,
-      code: FunctionCode.fromInline(cleanUrlFunctionCode()),
+      code: FunctionCode.fromInline(siteRoutingFunctionCode()),
     });
 
     const certificate = config.certificateArn
@@ -139,7 +142,7 @@ export class Site extends Construct {
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: this.pageHeaders,
         compress: true,
-        functionAssociations: [{ function: this.urlRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
+        functionAssociations: [{ function: this.routing, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
         [`${API_PREFIX}/*`]: {
@@ -241,32 +244,4 @@ export function pageCustomHeaders(): ResponseCustomHeader[] {
   return Object.entries(PAGE_SECURITY_HEADERS)
     .filter(([name]) => !SECURITY_HEADER_FIELDS.has(name))
     .map(([header, value]) => ({ header, value, override: true }));
-}
-
-/**
- * CloudFront Function (viewer request) for clean URLs, generated from `pages`: /forgot is served
- * from forgot.html, /forgot/ redirects to /forgot, and an unknown path without a file extension
- * goes to the login page. Files (/app-1a2b.js, /favicon.svg) pass through to S3 unchanged.
- */
-export function cleanUrlFunctionCode(): string {
-  const files: Record<string, string> = {};
-  for (const page of Object.values(pages) as Page[]) files[page.path] = `/${page.file}`;
-  const loginPath = pages.login.path;
-  return `var files = ${JSON.stringify(files)};
-function redirect(location) {
-  return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: location }, 'cache-control': { value: 'no-store' } } };
-}
-function handler(event) {
-  var request = event.request;
-  var uri = request.uri;
-  if (Object.prototype.hasOwnProperty.call(files, uri)) {
-    request.uri = files[uri];
-    return request;
-  }
-  var trimmed = uri.replace(/\\/+$/, '');
-  if (trimmed !== uri && Object.prototype.hasOwnProperty.call(files, trimmed)) return redirect(trimmed);
-  if (uri.lastIndexOf('.') <= uri.lastIndexOf('/')) return redirect(${JSON.stringify(loginPath)});
-  return request;
-}
-`;
 }

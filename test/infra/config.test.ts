@@ -69,6 +69,7 @@ describe('loadConfig', () => {
       /"rateLimits".*RATE_LIMITS is invalid at signInPerAccount.limit/,
     ],
     [{ rateLimits: 'ten per minute' }, /"rateLimits".*RATE_LIMITS must be JSON/],
+    [{ originSecretGeneration: '0' }, /"originSecretGeneration".*got "0"/],
     [{ apiRateLimit: '0' }, /"apiRateLimit".*from 1 to 10000, got "0"/],
     [{ apiBurstLimit: '1.5' }, /"apiBurstLimit".*got "1.5"/],
   ])('rejects %j', (context, message) => {
@@ -109,7 +110,23 @@ describe('a deployment with its own domain, a WAF web ACL and an email-address i
       webAclArn: WEB_ACL,
       senderIdentity: 'email',
       senderEmail: 'support@mail.example.com',
+      originSecretGeneration: '2',
     });
+  });
+
+  test('a new origin-secret generation is a new secret, used by CloudFront and the authorizer alike', () => {
+    const secrets = Object.keys(built.template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0]).toMatch(/^OriginVerifySecret2/);
+    const reference = `{{resolve:secretsmanager:\${${secrets[0]}}:SecretString:::}}`;
+    const config = Object.values(built.template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties
+      .DistributionConfig;
+    const headers = config.Origins.flatMap((o: { OriginCustomHeaders?: { HeaderValue: unknown }[] }) =>
+      (o.OriginCustomHeaders ?? []).map((h) => render(h.HeaderValue)),
+    );
+    expect(headers).toEqual([reference]);
+    const authorizer = built.template.toJSON().Resources[logicalId(built.stack.api.authorizerFunction)];
+    expect(render(authorizer.Properties.Environment.Variables.ORIGIN_VERIFY_SECRET)).toBe(reference);
   });
 
   test('CloudFront serves the domain with its certificate, TLS 1.2 at least, behind the web ACL', () => {

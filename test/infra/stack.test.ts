@@ -3,10 +3,10 @@ import { runInNewContext } from 'node:vm';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { lifetimeDefaults } from '../../lambdas/definitions/lifetimes';
 import { passwordPolicy } from '../../lambdas/definitions/password-policy';
-import { type ApiRoute, apiRoutes, pages, queueConsumers } from '../../lambdas/definitions/routes';
-import { cleanUrlFunctionCode } from '../../lib/constructs/site';
+import { type ApiRoute, apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
 import { emailTemplateContents } from '../../lib/email-template-files';
 import { CONTENT_SECURITY_POLICY, HSTS_SECONDS } from '../../lib/site-headers';
+import { siteRoutingFunctionCode } from '../../lib/site-routing';
 import type { SupportAccessStack } from '../../lib/support-access-stack';
 import { build, type Grant, grantsOf, logicalId, render } from './fixture';
 
@@ -156,21 +156,33 @@ describe('site bucket and CloudFront', () => {
     expect(apiPolicy.SecurityHeadersConfig.StrictTransportSecurity).toMatchObject({ Override: true });
   });
 
-  test('the clean-URL function serves every page at its path and redirects the rest', () => {
-    const handler = runInNewContext(`${cleanUrlFunctionCode()}; handler`) as (event: unknown) => {
+  test('the routing function is lib/site-routing.ts, and serves every page in every language', () => {
+    const fn = only(template.findResources('AWS::CloudFront::Function')).Properties as {
+      FunctionCode: string;
+      FunctionConfig: { Runtime: string };
+    };
+    expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+    expect(fn.FunctionCode).toBe(siteRoutingFunctionCode());
+    const handler = runInNewContext(`${fn.FunctionCode}; handler`) as (event: unknown) => {
       uri?: string;
       statusCode?: number;
       headers?: Record<string, { value: string }>;
     };
-    const run = (uri: string) => handler({ request: { uri, headers: {}, querystring: {} } });
-    for (const page of Object.values(pages)) expect(run(page.path).uri).toBe(`/${page.file}`);
+    const run = (uri: string, language?: string) =>
+      handler({
+        request: {
+          uri,
+          headers: language ? { 'accept-language': { value: language } } : {},
+          querystring: {},
+          cookies: {},
+        },
+      });
+    // Every built page is reachable at its clean path in its language, and nothing else is a page.
+    for (const page of stack.site.built.pages) expect(run(page.path, page.language).uri).toBe(`/${page.file}`);
     expect(run('/forgot/')).toMatchObject({ statusCode: 302, headers: { location: { value: '/forgot' } } });
-    expect(run('/no-such-page')).toMatchObject({ statusCode: 302, headers: { location: { value: '/' } } });
-    expect(run(`/${stack.site.built.immutableFiles[0]}`).uri).toBe(`/${stack.site.built.immutableFiles[0]}`);
-    expect(run('/favicon.svg').uri).toBe('/favicon.svg');
-    template.hasResourceProperties('AWS::CloudFront::Function', {
-      FunctionConfig: { Runtime: 'cloudfront-js-2.0' },
-    });
+    expect(run('/no-such-page')).toMatchObject({ statusCode: 404 });
+    const asset = `/${stack.site.built.immutableFiles[0]}`;
+    expect(run(asset).uri).toBe(asset);
   });
 
   test('pages are deployed no-cache and pruned; hashed files immutable and kept', () => {
