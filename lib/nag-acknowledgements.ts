@@ -20,34 +20,52 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `AwsSolutions-${id}`, reason });
 }
 
+/**
+ * The CloudFormation resource a finding is about, so the acknowledgement (and the metadata
+ * written into the template) covers that resource only, not everything under the same construct.
+ */
+function resource(scope: IConstruct, path = 'Resource'): IConstruct {
+  let found: IConstruct | undefined = scope;
+  for (const id of path.split('/')) found = found?.node.tryFindChild(id);
+  if (!found) throw new Error(`${scope.node.path} has no ${path}: the acknowledgement would not apply`);
+  return found;
+}
+
 export function acknowledgeFindings(parts: AcknowledgedParts): void {
   const { stack, config, users, site, originSecret } = parts;
 
-  if (!passwordPolicy.requireSymbols) {
+  // COG1 wants upper case, digits and symbols required; the policy chooses length instead.
+  const composition = [
+    passwordPolicy.requireLowercase && 'a lower-case letter',
+    passwordPolicy.requireUppercase && 'an upper-case letter',
+    passwordPolicy.requireDigits && 'a digit',
+    passwordPolicy.requireSymbols && 'a symbol',
+  ].filter(Boolean);
+  if (!(passwordPolicy.requireUppercase && passwordPolicy.requireDigits && passwordPolicy.requireSymbols)) {
     acknowledge(
-      users.userPool,
+      resource(users.userPool),
       'COG1',
-      `The policy in lambdas/definitions/password-policy.ts asks for ${passwordPolicy.minLength}+ characters with lower and upper case and a digit; following NIST SP 800-63B, length counts more than a symbol rule.`,
+      `lambdas/definitions/password-policy.ts asks for at least ${passwordPolicy.minLength} characters${composition.length > 0 ? ` with ${composition.join(', ')}` : ''}: length over composition rules, as NIST SP 800-63B and ASVS 5.0 6.2.5 advise; the API also refuses common and contextual passwords.`,
     );
   }
   acknowledge(
-    users.userPool,
+    resource(users.userPool),
     'COG2',
     'Sign-in is username and password only by design (the API answers only the NEW_PASSWORD_REQUIRED challenge); MFA needs its own UI and issue.',
   );
   acknowledge(
-    users.userPool,
+    resource(users.userPool),
     'COG8',
     'The Plus plan (threat protection) bills every monthly active user; the pool is reached only through the API, which keeps PreventUserExistenceErrors, stage throttling and the app-level rate limits. Revisit if sign-in abuse shows up in the logs.',
   );
 
   acknowledge(
-    originSecret,
+    resource(originSecret),
     'SMG4',
     'An origin-verification value shared by CloudFront and the API authorizer, not a credential to data. Both must switch together, which a Secrets Manager rotation function cannot do; it is rotated by deploying with a new originSecretGeneration (README).',
   );
 
-  const distribution = site.distribution;
+  const distribution = resource(site.distribution);
   if (!config.domainName) {
     acknowledge(
       distribution,
@@ -72,9 +90,9 @@ export function acknowledgeFindings(parts: AcknowledgedParts): void {
   const deployHandler = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
   if (deployHandler) {
     const cdkOwned = 'CDK BucketDeployment handler, created and maintained by aws-cdk-lib';
-    acknowledge(deployHandler, 'L1', `${cdkOwned}: aws-cdk-lib pins its Python runtime.`);
+    acknowledge(resource(deployHandler), 'L1', `${cdkOwned}: aws-cdk-lib pins its Python runtime.`);
     acknowledge(
-      deployHandler,
+      resource(deployHandler, 'ServiceRole/Resource'),
       'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       `${cdkOwned}: it only writes its own logs with it.`,
     );
@@ -91,7 +109,11 @@ export function acknowledgeFindings(parts: AcknowledgedParts): void {
       'Resource::*': 'CloudFront invalidation after a deploy (cloudfront:CreateInvalidation and GetInvalidation)',
     };
     for (const [finding, what] of Object.entries(wildcards)) {
-      acknowledge(deployHandler, `IAM5[${finding}]`, `${cdkOwned}: ${what}.`);
+      acknowledge(
+        resource(deployHandler, 'ServiceRole/DefaultPolicy/Resource'),
+        `IAM5[${finding}]`,
+        `${cdkOwned}: ${what}.`,
+      );
     }
   }
 }

@@ -1,26 +1,72 @@
 // cdk-nag's AWS Solutions rules over the whole app, as `npm run synth` runs them: any finding
 // that is not acknowledged (with its reason) fails synthesis.
 import { Validations } from 'aws-cdk-lib';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { SupportAccessStack } from '../../lib/support-access-stack';
 import { buildApp, buildStack } from './fixture';
 
-function synthWithNag(context: Record<string, unknown>): void {
+function synthWithNag(context: Record<string, unknown>, change?: (stack: SupportAccessStack) => void) {
   const app = buildApp(context);
-  buildStack(app);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  app.synth();
+  const stack = buildStack(app);
+  change?.(stack);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+  return app.synth().getStackByName(stack.stackName).template as {
+    Resources: Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>;
+  };
 }
 
-test('the default deployment has no unacknowledged finding', () => {
-  expect(() => synthWithNag({})).not.toThrow();
+/** Every acknowledgement in the template, as "<rule> on <logical id prefix>", with its reason. */
+function acknowledgements(template: ReturnType<typeof synthWithNag>) {
+  return Object.entries(template.Resources).flatMap(([id, resource]) =>
+    (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((rule) => ({
+      on: `${rule.id} on ${id.replace(/[0-9A-F]{8}$/, '').replace(/8693BB64968944B69AAFB0CC9EB8756C\w*/, '')}`,
+      reason: rule.reason,
+    })),
+  );
+}
+
+test('the default deployment passes, with exactly the accepted findings, each with its reason', () => {
+  const acknowledged = acknowledgements(synthWithNag({}));
+  expect(acknowledged.map((a) => a.on).sort()).toEqual(
+    [
+      'AwsSolutions-COG1 on UsersUserPool',
+      'AwsSolutions-COG2 on UsersUserPool',
+      'AwsSolutions-COG8 on UsersUserPool',
+      'AwsSolutions-SMG4 on OriginVerifySecret',
+      'AwsSolutions-CFR1 on SiteDistribution',
+      'AwsSolutions-CFR2 on SiteDistribution',
+      'AwsSolutions-CFR4 on SiteDistribution',
+      // CDK's own BucketDeployment handler (its function, role and policy).
+      'AwsSolutions-L1 on CustomCDKBucketDeployment',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole] on CustomCDKBucketDeployment',
+      ...[
+        'Action::s3:Abort*',
+        'Action::s3:DeleteObject*',
+        'Action::s3:GetBucket*',
+        'Action::s3:GetObject*',
+        'Action::s3:List*',
+        'Resource::*',
+        'Resource::<SiteBucket978D4AEB.Arn>/*',
+        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+      ].map((finding) => `AwsSolutions-IAM5[${finding}] on CustomCDKBucketDeployment`),
+    ].sort(),
+  );
+  for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(40);
 });
 
-test('with a custom domain the TLS finding is fixed, not acknowledged', () => {
-  // CFR4 is acknowledged only without a domain; with one, the distribution must pass on its own.
-  expect(() =>
+test('with a custom domain and a web ACL, TLS and WAF are fixed rather than acknowledged', () => {
+  const acknowledged = acknowledgements(
     synthWithNag({
       domainName: 'support.example.com',
       certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d',
+      webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/support/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d',
     }),
-  ).not.toThrow();
+  ).map((a) => a.on);
+  expect(acknowledged).not.toContain('AwsSolutions-CFR4 on SiteDistribution');
+  expect(acknowledged).not.toContain('AwsSolutions-CFR2 on SiteDistribution');
+});
+
+test('a new insecure resource fails synthesis (the gate is live)', () => {
+  expect(() => synthWithNag({}, (stack) => new Bucket(stack, 'Careless'))).toThrow(/AwsSolutions-S1/);
 });
