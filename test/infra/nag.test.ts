@@ -1,6 +1,6 @@
-// cdk-nag's AWS Solutions rules over the whole app, as `npm run synth` runs them: any finding
-// that is not acknowledged (with its reason) fails synthesis.
-import { Validations } from 'aws-cdk-lib';
+// cdk-nag's AWS Solutions rules and CloudFormation validation over the whole app, as
+// `npm run synth` runs them: any finding that is not acknowledged (with its reason) fails synthesis.
+import { CfnResource, Validations } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { SupportAccessStack } from '../../lib/support-access-stack';
@@ -69,4 +69,10 @@ test('with a custom domain and a web ACL, TLS and WAF are fixed rather than ackn
 
 test('a new insecure resource fails synthesis (the gate is live)', () => {
   expect(() => synthWithNag({}, (stack) => new Bucket(stack, 'Careless'))).toThrow(/AwsSolutions-S1/);
+});
+
+test('a property CloudFormation would refuse fails synthesis too (validation runs as errors)', () => {
+  const invalid = (stack: SupportAccessStack) =>
+    new CfnResource(stack, 'Invalid', { type: 'AWS::SQS::Queue', properties: { VisibilityTimeout: 'soon' } });
+  expect(() => synthWithNag({}, invalid)).toThrow(/VisibilityTimeout.*CloudFormation Validate/);
 });
