@@ -16,7 +16,10 @@ import {
   HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
   OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
   OriginSslPolicy,
   type ResponseCustomHeader,
   ResponseHeadersPolicy,
@@ -35,6 +38,16 @@ import { ORIGIN_VERIFY_HEADER } from '../origin-verify';
 import { type BuiltSite, buildSite } from '../site-build';
 import { CONTENT_SECURITY_POLICY, HSTS_SECONDS, PAGE_SECURITY_HEADERS, strictTransportSecurity } from '../site-headers';
 import { siteRoutingFunctionCode } from '../site-routing';
+
+/** The request headers the API's handlers read (lambdas/http/request.ts), forwarded by CloudFront. */
+export const API_VIEWER_HEADERS = [
+  'Accept-Language',
+  'Content-Type',
+  'Origin',
+  'Sec-Fetch-Site',
+  'User-Agent',
+  'CloudFront-Viewer-Address',
+] as const;
 
 export interface SiteProps {
   readonly config: Pick<AppConfig, 'portalName' | 'primaryColour' | 'domainName' | 'certificateArn' | 'webAclArn'>;
@@ -157,8 +170,15 @@ export class Site extends Construct {
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
-          // Host would name CloudFront's domain to API Gateway, which then could not route it.
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          originRequestPolicy: new OriginRequestPolicy(this, 'ApiOriginRequests', {
+            comment: 'Support Access API: the viewer headers the handlers read, and the viewer address',
+            // Exactly what the handlers read. CloudFront-Viewer-Address carries the viewer's IP for
+            // the per-IP rate limits (API Gateway itself sees CloudFront's address); Host is left
+            // out, since it would name CloudFront's domain to API Gateway, which could not route it.
+            headerBehavior: OriginRequestHeaderBehavior.allowList(...API_VIEWER_HEADERS),
+            cookieBehavior: OriginRequestCookieBehavior.all(),
+            queryStringBehavior: OriginRequestQueryStringBehavior.all(),
+          }),
           responseHeadersPolicy: this.apiHeaders,
         },
       },

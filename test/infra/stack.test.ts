@@ -5,6 +5,7 @@ import { lifetimeDefaults } from '../../lambdas/definitions/lifetimes';
 import { passwordPolicy } from '../../lambdas/definitions/password-policy';
 import { type ApiRoute, apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
 import { emailTemplateContents } from '../../lib/email-template-files';
+import { REQUIRED_OUTPUTS } from '../../lib/ops/settings';
 import { CONTENT_SECURITY_POLICY, HSTS_SECONDS } from '../../lib/site-headers';
 import { siteRoutingFunctionCode } from '../../lib/site-routing';
 import type { SupportAccessStack } from '../../lib/support-access-stack';
@@ -27,7 +28,6 @@ beforeAll(() => {
 });
 
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
-const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
 function only<T>(found: Record<string, T>): T {
   const values = Object.values(found);
@@ -93,7 +93,7 @@ describe('site bucket and CloudFront', () => {
     expect(s3Origin.S3OriginConfig.OriginAccessIdentity).toBe('');
   });
 
-  test('pages: HTTPS, clean-URL function, security headers; /api/*: HTTP API, no cache, viewer headers but Host', () => {
+  test('pages: HTTPS, clean-URL function, security headers; /api/*: HTTP API, no cache, the headers the handlers read and the viewer address, never Host', () => {
     const config = only(template.findResources('AWS::CloudFront::Distribution')).Properties.DistributionConfig;
     expect(config.DefaultCacheBehavior).toMatchObject({
       ViewerProtocolPolicy: 'redirect-to-https',
@@ -107,9 +107,20 @@ describe('site bucket and CloudFront', () => {
       PathPattern: '/api/*',
       ViewerProtocolPolicy: 'https-only',
       CachePolicyId: CACHING_DISABLED,
-      OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
       ResponseHeadersPolicyId: { Ref: logicalId(stack.site.apiHeaders) },
     });
+    // The API gets the headers its handlers read and the viewer's address (per-IP limits), never Host.
+    const [policyId] = Object.keys(template.findResources('AWS::CloudFront::OriginRequestPolicy'));
+    expect(api.OriginRequestPolicyId).toEqual({ Ref: policyId });
+    template.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
+      OriginRequestPolicyConfig: Match.objectLike({
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: Match.arrayWith(['Origin', 'CloudFront-Viewer-Address']) },
+        CookiesConfig: { CookieBehavior: 'all' },
+      }),
+    });
+    const forwarded = template.findResources('AWS::CloudFront::OriginRequestPolicy')[policyId ?? '']?.Properties
+      .OriginRequestPolicyConfig.HeadersConfig.Headers as string[];
+    expect(forwarded.map((h) => h.toLowerCase())).not.toContain('host');
     expect(api.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'POST', 'DELETE']));
     const origin = config.Origins.find((o: { Id: string }) => o.Id === api.TargetOriginId);
     // The origin names only the API: referencing routes or functions would close a cycle with SITE_URL.
