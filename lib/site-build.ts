@@ -108,7 +108,14 @@ export function buildSite(options: SiteBuildOptions): BuiltSite {
   const cssName = hashed('styles.css', css);
   writeFileSync(join(outDir, cssName), css);
 
-  writeFileSync(join(outDir, 'favicon.svg'), readFileSync(join(SITE_SOURCE, 'favicon.svg')));
+  // The icon in the portal's colour, inline in every page (CSP allows data: images): one request fewer.
+  const favicon = readFileSync(join(SITE_SOURCE, 'favicon.svg'), 'utf8').replace(/#1f4e8c/gi, options.primaryColour);
+  writeFileSync(join(outDir, 'favicon.svg'), favicon);
+  const faviconUrl = `data:image/svg+xml,${favicon
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+    .replace(/"/g, "'")
+    .replace(/[%#<>]/g, (c) => encodeURIComponent(c))}`;
 
   const layout = readFileSync(join(SITE_SOURCE, 'layout.html'), 'utf8');
   const pageFiles: BuiltPage[] = [];
@@ -122,6 +129,7 @@ export function buildSite(options: SiteBuildOptions): BuiltSite {
         title: escapeHtml(title),
         description: escapeHtml(format(text['layout.description'] ?? '', { portal: options.portalName })),
         portalName: escapeHtml(options.portalName),
+        favicon: escapeHtml(faviconUrl),
         css: `/${cssName}`,
         js: `/${scripts.get(language)}`,
         page: PAGE_IDS[page.file] ?? '',

@@ -6,7 +6,7 @@ import { text } from './text';
 export interface ApiResult<T = Record<string, unknown>> {
   readonly ok: boolean;
   readonly status: number;
-  readonly body: T & { error?: string; message?: string; rules?: string[] };
+  readonly body: T & { error?: string; message?: string; rules?: (string | { rule: string })[] };
 }
 
 export async function callApi<T = Record<string, unknown>>(

@@ -129,6 +129,7 @@ const en = {
     'error.unsupported_media_type': 'The page sent a request the portal could not read. Reload the page and try again.',
     'error.payload_too_large': 'What you typed is too long for this form.',
     'error.forbidden_origin':
+    'rule.not_common': 'Not a commonly used password',
       'This request came from another site and was refused. Open the portal directly and try again.',
     'error.not_found': 'The portal did not recognise this request. Reload the page and try again.',
     'error.method_not_allowed': 'The portal did not recognise this request. Reload the page and try again.',
@@ -316,6 +317,7 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
       'Qualcosa non ha funzionato da parte nostra. Riprova tra un minuto; se succede ancora, contatta il supporto.',
   },
 };
+    'rule.not_common': 'Non una password di uso comune',
 
 export const catalogue: Record<Language, { page: Record<PageKey, string>; script: ScriptText }> = { en, it };
 

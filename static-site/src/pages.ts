@@ -250,7 +250,10 @@ export function newPasswordPage(): void {
       return;
     }
     if (result.body.error === 'password_policy') {
-      const rules = (result.body.rules ?? []).filter((rule): rule is PasswordRule => `rule.${rule}` in text);
+      // The API lists the broken rules as { rule, text }; the page says them in its own language.
+      const rules = (result.body.rules ?? [])
+        .map((entry) => (typeof entry === 'string' ? entry : entry.rule))
+        .filter((rule): rule is PasswordRule => `rule.${rule}` in text);
       setFieldError(
         password,
         rules.length > 0

@@ -1,6 +1,7 @@
 // The seed's journey clicked through as a person would, in English: forgot, the email's "Here"
 // button, the new password by mail, signing in with it, choosing my own, signing out; then the
-// spent link. axe checks every page and state on the way.
+// spent link. axe checks the emails and the states only a real journey reaches (accessibility.test.ts
+// checks every page and state).
 import type { Browser } from 'playwright-core';
 import {
   connectBrowser,
@@ -38,12 +39,10 @@ describe('the recovery journey in a browser', () => {
     await expect(page.getByLabel('Password', { exact: true }).getAttribute('autocomplete')).resolves.toBe(
       'current-password',
     );
-    await expectAccessible(page, 'the login page');
 
     // 1. Forgot your password?
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
     await page.waitForURL('**/forgot');
-    await expectAccessible(page, 'the forgot page');
 
     // An empty request is refused next to the field, and the field says so to a screen reader.
     await page.getByRole('button', { name: 'Send request' }).click();
@@ -54,7 +53,6 @@ describe('the recovery journey in a browser', () => {
     await expect(page.locator(`#${describedBy.split(' ')[0]}`).textContent()).resolves.toBe(
       'Enter your username or the email address of your account.',
     );
-    await expectAccessible(page, 'the forgot page with a field error');
 
     // 2. Send request: the button says it is working while the request is on its way.
     await page.route('**/api/password-reset', async (route) => {
@@ -70,7 +68,6 @@ describe('the recovery journey in a browser', () => {
     await page.unroute('**/api/password-reset');
     await expect(focused(page)).resolves.toBe('heading');
     await expect(page.locator('#sent-message').textContent()).resolves.toMatch(/^If an account matches, we have sent/);
-    await expectAccessible(page, 'the forgot page, request sent');
 
     // 3. The email, opened from the local inbox; its "Here" button opens the reset page.
     const resetEmail = await nthEmail(user.email, 1);
@@ -85,11 +82,9 @@ describe('the recovery journey in a browser', () => {
     // 4. Send me a new password -> "New password sent via mail".
     await page.goto(resetUrl);
     await page.getByRole('heading', { name: 'Get a new password' }).waitFor();
-    await expectAccessible(page, 'the reset page, ready');
     await page.getByRole('button', { name: 'Send me a new password' }).click();
     await page.getByRole('heading', { name: 'New password sent via mail' }).waitFor();
     await expect(page.title()).resolves.toBe('New password sent via mail · IMS SUPPORT');
-    await expectAccessible(page, 'the reset page, password sent');
 
     const passwordEmail = await nthEmail(user.email, 2);
     expect(passwordEmail.subject).toBe('IMS SUPPORT: your new password');
@@ -118,43 +113,39 @@ describe('the recovery journey in a browser', () => {
     await expect(fresh.getAttribute('autocomplete')).resolves.toBe('new-password');
     await expect(page.locator('#account-username').inputValue()).resolves.toBe(user.username);
     const rules = page.locator('#rules li:not([hidden])');
-    await expect(rules.allTextContents()).resolves.toEqual([
-      'At least 12 characters: not yet',
-      'A lowercase letter (a-z): not yet',
-      'An uppercase letter (A-Z): not yet',
-      'A digit (0-9): not yet',
-    ]);
-    await expectAccessible(page, 'the new-password page');
+    await expect(rules.allTextContents()).resolves.toEqual(['At least 12 characters: not yet']);
     await fresh.pressSequentially('harbour');
-    await expect(rules.allTextContents()).resolves.toEqual([
-      'At least 12 characters: not yet',
-      'A lowercase letter (a-z): done',
-      'An uppercase letter (A-Z): not yet',
-      'A digit (0-9): not yet',
-    ]);
-    await expect(page.locator('#rules li.met').count()).resolves.toBe(4);
+    await expect(rules.allTextContents()).resolves.toEqual(['At least 12 characters: not yet']);
     // My username as a password: the hidden rule appears as soon as it is broken.
     await fresh.fill(user.username);
-    await expect(page.locator('#rules li[data-rule="not_username"]').textContent()).resolves.toBe(
+    await expect(rules.allTextContents()).resolves.toEqual([
+      'At least 12 characters: done',
       'Not the same as your username: not yet',
-    );
-    // A weak password is refused before it is sent, with the rules it misses.
+    ]);
+    // A weak password is refused before it is sent, with the rule it breaks, next to the field.
     await page.getByLabel('Repeat the new password').fill(user.username);
     await page.getByRole('button', { name: 'Save and sign in' }).click();
-    await expect(page.locator('#new-password-error').textContent()).resolves.toMatch(
-      /^The password still needs: an uppercase letter \(A-Z\); not the same as your username\.$/,
+    await expect(page.locator('#new-password-error').textContent()).resolves.toBe(
+      'The password still needs: not the same as your username.',
     );
     await expect(focused(page)).resolves.toBe('new-password');
-    await expectAccessible(page, 'the new-password page with an error');
+    // A common one passes the page's checks; the server refuses it and the page says why.
+    await fresh.fill('IMS-Support-2024');
+    await page.getByLabel('Repeat the new password').fill('IMS-Support-2024');
+    await page.getByRole('button', { name: 'Save and sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await expect(page.locator('#new-password-error').textContent()).resolves.toBe(
+      'The password still needs: not a commonly used password.',
+    );
+    await expect(page.getByRole('alert').textContent()).resolves.toBe(
+      'The new password does not meet the password rules.',
+    );
+    await expectAccessible(page, 'the new-password page with a refused password');
 
     const mine = 'Blue-Harbour-Lamp-27';
     await fresh.fill(mine);
-    await expect(rules.allTextContents()).resolves.toEqual([
-      'At least 12 characters: done',
-      'A lowercase letter (a-z): done',
-      'An uppercase letter (A-Z): done',
-      'A digit (0-9): done',
-    ]);
+    await expect(rules.allTextContents()).resolves.toEqual(['At least 12 characters: done']);
+    await expect(page.locator('#rules li.met').count()).resolves.toBeGreaterThanOrEqual(1);
     await page.getByLabel('Repeat the new password').fill('Blue-Harbour-Lamp-28');
     await page.getByRole('button', { name: 'Save and sign in' }).click();
     await expect(page.locator('#confirm-password-error').textContent()).resolves.toBe(
@@ -167,13 +158,11 @@ describe('the recovery journey in a browser', () => {
     // Signed in.
     await page.waitForURL('**/signed-in');
     await page.getByText(`You are signed in as ${user.username}.`).waitFor();
-    await expectAccessible(page, 'the signed-in page');
 
     // Sign out ends the session: the signed-in page now sends me to the login page.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/?signed-out');
     await expect(page.getByRole('status').textContent()).resolves.toBe('You have signed out.');
-    await expectAccessible(page, 'the login page after signing out');
     await page.goto('/signed-in');
     await page.waitForURL('**/?expired');
     await expect(page.getByRole('status').textContent()).resolves.toBe(
@@ -187,7 +176,6 @@ describe('the recovery journey in a browser', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/^The username or password is not right/);
     await expect(focused(page)).resolves.toBe('form-error');
     await expect(page.getByLabel('Password', { exact: true }).inputValue()).resolves.toBe('');
-    await expectAccessible(page, 'the login page with a sign-in error');
     await page.getByLabel('Password', { exact: true }).fill(mine);
     await page.getByRole('button', { name: 'Sign In' }).click();
     await page.waitForURL('**/signed-in');
@@ -196,7 +184,6 @@ describe('the recovery journey in a browser', () => {
     await page.goto(resetUrl);
     await page.getByRole('button', { name: 'Send me a new password' }).click();
     await page.getByRole('heading', { name: 'This link has already been used' }).waitFor();
-    await expectAccessible(page, 'the reset page, link used');
 
     expect(problems).toEqual([]);
     await context.close();

@@ -40,7 +40,6 @@ describe('a reset link that cannot be used', () => {
     await page.getByRole('button', { name: 'Email me a new link' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
     await expect(page.locator('#new-link-message').textContent()).resolves.toMatch(/we have sent a new link/);
-    await expectAccessible(page, 'the reset page, new link sent');
 
     const fresh = tokenIn(await nthEmail(user.email, 2));
     expect(fresh).not.toBe(token);
@@ -63,7 +62,6 @@ describe('a reset link that cannot be used', () => {
     await page.goto(`/reset#token=${first}`);
     await page.getByRole('button', { name: 'Send me a new password' }).click();
     await page.getByRole('heading', { name: 'A newer link was sent' }).waitFor();
-    await expectAccessible(page, 'the reset page, link replaced');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -94,7 +92,6 @@ describe('a reset link that cannot be used', () => {
     await page.goto(`/reset#token=${'Q'.repeat(43)}`);
     await page.getByRole('button', { name: 'Send me a new password' }).click();
     await page.getByRole('heading', { name: 'This link is not valid' }).waitFor();
-    await expectAccessible(page, 'the reset page, unknown link');
     await context.close();
   });
 });
