@@ -52,6 +52,18 @@ async function sessionCookie(stack: LocalStack): Promise<{ name: string; value: 
   return { name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1) };
 }
 
+/** Lighthouse now and then fails to record a trace (NO_NAVSTART) on a busy machine: try again. */
+async function withRetries<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      log(`  retrying after: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
 function medianScores(runs: LighthouseScores[]): LighthouseScores {
   const of = (pick: (s: LighthouseScores) => number) => median(runs.map(pick));
   return {
@@ -151,7 +163,7 @@ export async function runBench(): Promise<void> {
           ? { Cookie: `${target.cookie.name}=${target.cookie.value}` }
           : {};
         const list = lighthouse.get(target) ?? [];
-        list.push(await runLighthouse(chromePath, target.url, headers));
+        list.push(await withRetries(() => runLighthouse(chromePath, target.url, headers)));
         lighthouse.set(target, list);
         log(`  run ${run + 1}/${lighthouseRuns} ${target.name}: ${JSON.stringify(list.at(-1))}`);
       }

@@ -59,7 +59,9 @@ export function routeSiteRequest(table: SiteRoutingTable, request: SiteRequest):
     typeof value === 'string' && table.languages.indexOf(value) >= 0;
   const withQuery = (path: string, query: string): string => (query ? `${path}?${query}` : path);
   const path = request.path;
-  const isPage = Object.hasOwn(table.pages, path);
+  // A plain lookup, no newer Object helpers: CloudFront's runtime is ES 5.1 plus some later features.
+  // Paths start with '/', so they never meet an Object.prototype member.
+  const isPage = typeof table.pages[path] === 'string';
 
   if (isPage && request.queryLanguage !== undefined) {
     // The switch's link: remember the choice and come back to the same page without the parameter.
@@ -98,7 +100,7 @@ export function routeSiteRequest(table: SiteRoutingTable, request: SiteRequest):
     };
   }
   const trimmed = path.replace(/\/+$/, '');
-  if (trimmed !== path && Object.hasOwn(table.pages, trimmed)) {
+  if (trimmed !== path && typeof table.pages[trimmed] === 'string') {
     return { kind: 'redirect', location: withQuery(trimmed, request.otherQuery) };
   }
   // A path without a file extension is a page that does not exist (S3 would answer 403 for it).
@@ -139,7 +141,10 @@ export function siteRequestFrom(
  * browsers (they are), since one URL has a version per language.
  */
 export function siteRoutingFunctionCode(table: SiteRoutingTable = siteRoutingTable()): string {
-  return `var table = ${JSON.stringify(table)};
+  // tsx/esbuild (keepNames) wraps inner functions in __name(fn, "name"); the shim keeps such a
+  // transpiled source working where no such helper exists.
+  return `var __name = function (fn) { return fn; };
+var table = ${JSON.stringify(table)};
 var cookieAttributes = ${JSON.stringify(languageCookieAttributes(true))};
 var routeSiteRequest = ${routeSiteRequest.toString()};
 function recode(value) {

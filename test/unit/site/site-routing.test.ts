@@ -1,6 +1,10 @@
 // The language and file choice of lib/site-routing.ts, and the CloudFront Function generated from
 // it: the same cases must give the same answers in both.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { buildSync } from 'esbuild';
 import { pickLanguage } from '../../../lambdas/definitions/languages';
 import {
   NOT_FOUND_HTML,
@@ -81,8 +85,28 @@ describe('choosing the page and its language', () => {
   });
 });
 
-describe('the CloudFront Function code', () => {
-  const code = siteRoutingFunctionCode(table);
+/**
+ * The code embeds routeSiteRequest's source as the running transpiler printed it: under jest that is
+ * swc, under `cdk synth` (tsx) esbuild with keepNames. Both must give working CloudFront code.
+ */
+function codeAsEsbuildPrintsIt(): string {
+  const outfile = join(mkdtempSync(join(tmpdir(), 'site-routing-')), 'site-routing.js');
+  buildSync({
+    entryPoints: [join(__dirname, '..', '..', '..', 'lib', 'site-routing.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    keepNames: true,
+    logLevel: 'silent',
+  });
+  return (require(outfile) as { siteRoutingFunctionCode(): string }).siteRoutingFunctionCode();
+}
+
+describe.each([
+  ['as jest transpiles it', siteRoutingFunctionCode(table)],
+  ['as tsx (esbuild) transpiles it', codeAsEsbuildPrintsIt()],
+])('the CloudFront Function code %s', (_name, code) => {
   type CfResult = {
     uri?: string;
     statusCode?: number;
@@ -106,7 +130,7 @@ describe('the CloudFront Function code', () => {
 
   it('is plain JavaScript of the cloudfront-js-2.0 kind: no imports, exports or TypeScript left', () => {
     expect(code).not.toMatch(/\b(import|export|require)\b/);
-    expect(code).not.toMatch(/\bas string\b/);
+    expect(code).not.toMatch(/\bas string\b|Object\.hasOwn|\?\.|\?\?/);
     expect(code).toMatch(/^function handler\(event\)/m);
   });
 
