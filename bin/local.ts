@@ -1,13 +1,17 @@
 // `npm start`: the whole system on this machine, no AWS account. Ctrl-C stops everything.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { integerEnv } from '../lambdas/config';
 import { startLocalStack } from '../lib/local/local-stack';
+import { DEFAULT_LOCAL_FILE, writeLocalOpsFile } from '../lib/ops/settings';
 
 async function main(): Promise<void> {
   const port = integerEnv('PORT', 3000, 0, 65535);
   process.env.POWERTOOLS_DEV ??= 'true';
   const stack = await startLocalStack({ port, dataDir: join(__dirname, '..', '.local') });
   const { demo } = stack.bootstrapped;
+  // The ops CLI (npm run ops) finds the emulators through this file.
+  writeLocalOpsFile(DEFAULT_LOCAL_FILE, stack);
   console.log(`
   Support Access is running locally (no AWS account; emulators on 127.0.0.1)
 
@@ -15,6 +19,7 @@ async function main(): Promise<void> {
     Inbox (web)    ${stack.sesUrl}/
     Inbox (JSON)   ${stack.url}/_local/inbox
     Queue stats    ${stack.url}/_local/queue
+    Ops CLI        npm run ops -- requests   (credential requests; --help for the rest)
 
     Demo user      ${demo.username}  (${demo.email})
     Password       ${demo.password}
@@ -26,6 +31,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping…`);
+    rmSync(DEFAULT_LOCAL_FILE, { force: true });
     stack.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -119,6 +119,7 @@ const rateLimitShape = z.strictObject({
 const rateLimitsOverride = z.strictObject({
   resetEmailsPerAccount: rateLimitShape.optional(),
   signInPerAccount: rateLimitShape.optional(),
+  credentialRequestsPerEmail: rateLimitShape.optional(),
   perIp: z
     .strictObject(
       Object.fromEntries(Object.keys(rateLimitDefaults.perIp).map((name) => [name, rateLimitShape.optional()])),
@@ -145,6 +146,28 @@ export function rateLimitConfig(env: Env = process.env): RateLimits {
   return {
     resetEmailsPerAccount: override.resetEmailsPerAccount ?? rateLimitDefaults.resetEmailsPerAccount,
     signInPerAccount: override.signInPerAccount ?? rateLimitDefaults.signInPerAccount,
+    credentialRequestsPerEmail: override.credentialRequestsPerEmail ?? rateLimitDefaults.credentialRequestsPerEmail,
     perIp: { ...rateLimitDefaults.perIp, ...(override.perIp as Partial<RateLimits['perIp']> | undefined) },
   };
+}
+
+export interface OpsConfig {
+  /** Where new credential requests are announced. */
+  readonly opsEmail: string;
+  /** What the ops CLI needs besides the reference to reach this deployment, e.g. "--stack X --region Y". */
+  readonly commandArgs: string;
+}
+
+export function opsConfig(env: Env = process.env): OpsConfig {
+  const opsEmail = requiredEnv('OPS_EMAIL', env);
+  if (!/^[^@\s"<>]+@[^@\s"<>]+\.[^@\s"<>]+$/.test(opsEmail)) {
+    throw new ConfigError(`OPS_EMAIL must be an email address, got "${opsEmail}"`);
+  }
+  const commandArgs = env.OPS_COMMAND_ARGS?.trim() ?? '';
+  if (!/^[\w .:/=-]*$/.test(commandArgs)) {
+    throw new ConfigError(
+      `OPS_COMMAND_ARGS may contain letters, digits, spaces and . : / = - only, got "${commandArgs}"`,
+    );
+  }
+  return { opsEmail, commandArgs };
 }

@@ -2,18 +2,22 @@
 // it, so every function needs only its own environment variables and permissions.
 
 import { cognitoClient, dynamoDocumentClient, sesClient, sqsClient } from './adapters/aws-clients';
+import { CognitoAccountAdmin } from './adapters/cognito-accounts';
 import { CognitoUserDirectory } from './adapters/cognito-directory';
+import { DynamoCredentialRequestStore } from './adapters/dynamodb-credential-requests';
 import {
   DynamoRateCounter,
   DynamoResetTokenStore,
   DynamoSessionStore,
   DynamoTemporaryPasswordStore,
 } from './adapters/dynamodb-store';
+import { SesCredentialMailer } from './adapters/ses-credential-mailer';
 import { SesMailer } from './adapters/ses-mailer';
 import { SqsResetRequestQueue } from './adapters/sqs-queue';
-import { mailConfig, rateLimitConfig, requiredEnv, siteConfig, userPoolConfig } from './config';
+import { mailConfig, opsConfig, rateLimitConfig, requiredEnv, siteConfig, userPoolConfig } from './config';
 import type { IpLimitedEndpoint } from './definitions/rate-limits';
 import { loginUrl } from './definitions/routes';
+import type { AccountAdmin, CredentialMailer, CredentialRequestStore } from './domain/credential-requests';
 import type {
   Mailer,
   ResetRequestQueue,
@@ -63,6 +67,27 @@ export const mailer = once((): Mailer => {
 export const resetQueue = once(
   (): ResetRequestQueue => new SqsResetRequestQueue(sqsClient(), requiredEnv('RESET_QUEUE_URL')),
 );
+
+export const credentialRequestStore = once(
+  (): CredentialRequestStore => new DynamoCredentialRequestStore(documentClient(), tableName()),
+);
+
+/** Account administration needs only the pool's id (no app client). */
+export const accountAdmin = once(
+  (): AccountAdmin => new CognitoAccountAdmin(cognitoClient(), requiredEnv('USER_POOL_ID')),
+);
+
+/** The credential-request handler's mailer: announces requests to OPS_EMAIL. */
+export const credentialMailer = once((): CredentialMailer => {
+  const site = siteConfig();
+  const ops = opsConfig();
+  return new SesCredentialMailer(sesClient(), {
+    ...mailConfig(),
+    common: { portalName: site.portalName, primaryColour: site.primaryColour, loginUrl: loginUrl(site.siteUrl) },
+    opsEmail: ops.opsEmail,
+    opsCommandArgs: ops.commandArgs,
+  });
+});
 
 export const rateCounter = once((): RateCounter => new DynamoRateCounter(documentClient(), tableName()));
 

@@ -33,6 +33,8 @@ export interface FunctionAccess {
   readonly sendToResetQueue?: true;
   /** ses:SendEmail with these templates only, from the sender address only (sets the mail variables). */
   readonly sendEmails?: readonly EmailTemplateId[];
+  /** Announces credential requests to the ops address (sets OPS_EMAIL and OPS_COMMAND_ARGS). */
+  readonly notifyOps?: true;
 }
 
 // Every HTTP handler counts requests per source IP first: an atomic UpdateItem on a RATE# item.
@@ -72,6 +74,15 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
   },
   'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], userPool: [] },
   'session-delete': { table: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
+  // Stores the request (or removes it again when the ops email fails), finds other pending
+  // requests for the address (byUser index), flags an existing account (ListUsers), tells ops.
+  'credential-request': {
+    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    queryUserIndex: true,
+    userPool: ['cognito-idp:ListUsers'],
+    sendEmails: ['credentialRequestOps'],
+    notifyOps: true,
+  },
 };
 
 /** Settings every function reads (lambdas/config.ts), the same for all of them. */
@@ -92,6 +103,8 @@ export interface AccessTargets {
   readonly table: { readonly tableName: string; readonly tableArn: string };
   readonly userPool: { readonly userPoolId: string; readonly userPoolArn: string; readonly clientId: string };
   readonly resetQueue: { readonly queueUrl: string; readonly queueArn: string };
+  /** Where credential requests are announced, and how the ops CLI reaches this stack. */
+  readonly ops: { readonly email: string; readonly commandArgs: string };
   readonly mail: {
     readonly senderEmail: string;
     /** SES identities SendEmail is checked against: the address and its domain. */
@@ -118,6 +131,7 @@ export function environmentFor(access: FunctionAccess, targets: AccessTargets): 
       ? { USER_POOL_ID: targets.userPool.userPoolId, USER_POOL_CLIENT_ID: targets.userPool.clientId }
       : {}),
     ...(access.sendToResetQueue ? { RESET_QUEUE_URL: targets.resetQueue.queueUrl } : {}),
+    ...(access.notifyOps ? { OPS_EMAIL: targets.ops.email, OPS_COMMAND_ARGS: targets.ops.commandArgs } : {}),
     ...(access.sendEmails
       ? {
           SENDER_EMAIL: targets.mail.senderEmail,

@@ -82,6 +82,7 @@ export class SupportAccessStack extends Stack {
         clientId: this.users.client.userPoolClientId,
       },
       resetQueue: this.resetQueue.queue,
+      ops: { email: config.opsEmail, commandArgs: `--stack ${this.stackName} --region ${this.region}` },
       mail: {
         senderEmail: this.mail.senderEmail,
         identityNames: this.mail.identityNames,
@@ -127,6 +128,14 @@ export class SupportAccessStack extends Stack {
     });
     new CfnOutput(this, 'ResetDeadLetterQueueUrl', { value: this.resetQueue.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    // What the ops CLI reads (npm run ops -- … --stack <name> --region <region>; README: credential requests).
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'SenderEmail', { value: this.mail.senderEmail });
+    new CfnOutput(this, 'EmailTemplatePrefix', { value: this.mail.templatePrefix });
+    new CfnOutput(this, 'EmailConfigurationSet', { value: this.mail.configurationSet.configurationSetName });
+    new CfnOutput(this, 'PortalName', { value: config.portalName });
+    new CfnOutput(this, 'PrimaryColour', { value: config.primaryColour });
+    new CfnOutput(this, 'TemporaryPasswordMinutes', { value: String(config.temporaryPasswordMinutes) });
 
     acknowledgeFindings({ stack: this, config, users: this.users, site: this.site, originSecret });
   }

@@ -32,6 +32,43 @@ export interface NewPasswordEmailData extends CommonEmailData {
   readonly requestIp: string;
 }
 
+/** To the ops address: a stranger asked for an account; what they wrote and how to decide. */
+export interface CredentialRequestOpsEmailData extends CommonEmailData {
+  readonly reference: string;
+  readonly fullName: string;
+  readonly company: string;
+  readonly email: string;
+  readonly phone: string;
+  readonly reason: string;
+  readonly requestedAt: string;
+  readonly requestIp: string;
+  readonly language: string;
+  /** Whether an account already uses the address, in words (never shown to the requester). */
+  readonly accountNote: string;
+  /** Other pending requests for the same address, in words. */
+  readonly duplicateNote: string;
+  readonly approveCommand: string;
+  readonly rejectCommand: string;
+}
+
+/** To the requester once approved: the account and a temporary password, as after a reset. */
+export interface WelcomeEmailData extends CommonEmailData {
+  readonly fullName: string;
+  readonly reference: string;
+  readonly username: string;
+  readonly temporaryPassword: string;
+  readonly validMinutes: number;
+  readonly expiresAt: string;
+}
+
+/** To the requester once rejected, with the support team's reason. */
+export interface CredentialRejectedEmailData extends CommonEmailData {
+  readonly fullName: string;
+  readonly reference: string;
+  readonly requestedAt: string;
+  readonly reason: string;
+}
+
 const common: CommonEmailData = {
   portalName: 'IMS SUPPORT',
   primaryColour: '#1f4e8c',
@@ -61,6 +98,56 @@ export const emailTemplates = {
       requestIp: '203.0.113.7',
     },
   } satisfies EmailTemplateDefinition<NewPasswordEmailData>,
+  credentialRequestOps: {
+    id: 'credential-request-ops',
+    subject: {
+      en: '{{portalName}}: new credential request',
+      it: '{{portalName}}: nuova richiesta di credenziali',
+    },
+    example: {
+      ...common,
+      reference: 'CR-7KQ4-M2XP',
+      fullName: 'Anna Rossi',
+      company: 'Rossi & Figli S.p.A.',
+      email: 'anna.rossi@customer.example',
+      phone: '+39 02 1234 5678',
+      reason: 'I am the new IT contact for our support contract.',
+      requestedAt: '26 Nov 2026, 18:02 UTC',
+      requestIp: '203.0.113.7',
+      language: 'it',
+      accountNote: 'No account uses this email address.',
+      duplicateNote: 'No other pending request for this email address.',
+      approveCommand: 'npm run ops -- approve CR-7KQ4-M2XP',
+      rejectCommand: 'npm run ops -- reject CR-7KQ4-M2XP --reason "..."',
+    },
+  } satisfies EmailTemplateDefinition<CredentialRequestOpsEmailData>,
+  welcome: {
+    id: 'welcome',
+    subject: { en: '{{portalName}}: your account is ready', it: '{{portalName}}: il tuo account è pronto' },
+    example: {
+      ...common,
+      fullName: 'Anna Rossi',
+      reference: 'CR-7KQ4-M2XP',
+      username: 'anna.rossi',
+      temporaryPassword: 'Xk7mPq2Rt9vWn4Lz',
+      validMinutes: 60,
+      expiresAt: '26 Nov 2026, 19:02 UTC',
+    },
+  } satisfies EmailTemplateDefinition<WelcomeEmailData>,
+  credentialRejected: {
+    id: 'credential-rejected',
+    subject: {
+      en: '{{portalName}}: your credential request',
+      it: '{{portalName}}: la tua richiesta di credenziali',
+    },
+    example: {
+      ...common,
+      fullName: 'Anna Rossi',
+      reference: 'CR-7KQ4-M2XP',
+      requestedAt: '26 Nov 2026, 18:02 UTC',
+      reason: 'Your company already has its two support contacts; please ask one of them.',
+    },
+  } satisfies EmailTemplateDefinition<CredentialRejectedEmailData>,
 } as const;
 
 export type EmailTemplateId = keyof typeof emailTemplates;

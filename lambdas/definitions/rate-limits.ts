@@ -11,6 +11,8 @@ export const rateLimitDefaults = {
   resetEmailsPerAccount: { limit: 3, windowSeconds: 3600 },
   /** Sign-in attempts for one login (known or not, so the limit reveals nothing). */
   signInPerAccount: { limit: 10, windowSeconds: 900 },
+  /** Credential requests for one email address (known or not); further ones get a 429. */
+  credentialRequestsPerEmail: { limit: 3, windowSeconds: 86_400 },
   /** Requests per source IP, per endpoint (handler name from routes.ts). */
   perIp: {
     'password-reset-request': { limit: 10, windowSeconds: 900 },
@@ -19,10 +21,12 @@ export const rateLimitDefaults = {
     'session-new-password': { limit: 10, windowSeconds: 900 },
     'session-get': { limit: 300, windowSeconds: 900 },
     'session-delete': { limit: 60, windowSeconds: 900 },
+    'credential-request': { limit: 10, windowSeconds: 3600 },
   },
 } as const satisfies {
   resetEmailsPerAccount: RateLimit;
   signInPerAccount: RateLimit;
+  credentialRequestsPerEmail: RateLimit;
   perIp: Record<string, RateLimit>;
 };
 
@@ -31,5 +35,6 @@ export type IpLimitedEndpoint = keyof typeof rateLimitDefaults.perIp;
 export interface RateLimits {
   readonly resetEmailsPerAccount: RateLimit;
   readonly signInPerAccount: RateLimit;
+  readonly credentialRequestsPerEmail: RateLimit;
   readonly perIp: Readonly<Record<IpLimitedEndpoint, RateLimit>>;
 }

@@ -19,6 +19,7 @@ export const apiRoutes = {
   getSession: { method: 'GET', path: '/api/session', handler: 'session-get' },
   deleteSession: { method: 'DELETE', path: '/api/session', handler: 'session-delete' },
   choosePassword: { method: 'POST', path: '/api/session/new-password', handler: 'session-new-password' },
+  requestCredential: { method: 'POST', path: '/api/credential-requests', handler: 'credential-request' },
 } as const satisfies Record<string, ApiRoute>;
 
 export interface QueueConsumer {

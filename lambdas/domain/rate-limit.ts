@@ -13,7 +13,7 @@ export interface RateCounter {
 export class RateLimited extends DomainError {
   constructor(
     readonly retryAfterSeconds: number,
-    readonly scope: 'ip' | 'account',
+    readonly scope: 'ip' | 'account' | 'email',
   ) {
     super('rate_limited', `rate limit reached (${scope})`, { retryAfterSeconds });
   }

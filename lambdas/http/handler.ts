@@ -53,7 +53,9 @@ export function toErrorResponse(error: unknown, log: Logger): Response {
       message:
         error.scope === 'account'
           ? `Too many sign-in attempts for this account. Wait ${wait} and try again, or use "Forgot your password?".`
-          : `Too many requests from your network. Wait ${wait}, then try again.`,
+          : error.scope === 'email'
+            ? `We already have several requests for this email address; the support team will answer them. Wait ${wait} before sending another.`
+            : `Too many requests from your network. Wait ${wait}, then try again.`,
     });
   }
   if (error instanceof HttpProblem) {

@@ -230,6 +230,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       USER_POOL_ID: bootstrapped.userPoolId,
       USER_POOL_CLIENT_ID: bootstrapped.clientId,
       SENDER_EMAIL: 'no-reply@support.example.com',
+      OPS_EMAIL: 'ops@support.example.com',
       EMAIL_TEMPLATE_PREFIX: bootstrapped.templatePrefix,
       SITE_URL: url,
       // The SDK sends to the queue URL's host, so the URL names the proxy when there is one.

@@ -23,7 +23,7 @@ export function clearFormError(): void {
   }
 }
 
-export function setFieldError(input: HTMLInputElement, message: string | undefined): void {
+export function setFieldError(input: HTMLInputElement | HTMLTextAreaElement, message: string | undefined): void {
   const error = byId(`${input.id}-error`);
   error.textContent = message ?? '';
   error.hidden = !message;
@@ -32,8 +32,8 @@ export function setFieldError(input: HTMLInputElement, message: string | undefin
 }
 
 /** Checks required fields; marks each empty one and focuses the first. True when all are filled. */
-export function requireFields(fields: ReadonlyArray<[HTMLInputElement, string]>): boolean {
-  let first: HTMLInputElement | undefined;
+export function requireFields(fields: ReadonlyArray<[HTMLInputElement | HTMLTextAreaElement, string]>): boolean {
+  let first: HTMLInputElement | HTMLTextAreaElement | undefined;
   for (const [input, message] of fields) {
     const empty = input.value.trim() === '';
     setFieldError(input, empty ? message : undefined);

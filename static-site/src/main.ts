@@ -1,6 +1,7 @@
 // Entry point of the pages' one script (built once per language, see lib/site-build.ts).
 import { wireLanguageLinks, wirePasswordToggles } from './dom';
 import { forgotPage, loginPage, newPasswordPage, resetPage, signedInPage } from './pages';
+import { requestCredentialPage } from './request-credential';
 
 const byPage: Record<string, () => void> = {
   login: loginPage,
@@ -8,6 +9,7 @@ const byPage: Record<string, () => void> = {
   reset: resetPage,
   newPassword: newPasswordPage,
   signedIn: signedInPage,
+  requestCredential: requestCredentialPage,
 };
 
 wirePasswordToggles();

@@ -76,10 +76,22 @@ const en = {
 
     'requestCredential.title': 'Request your credential',
     'requestCredential.heading': 'Request your credential',
-    'requestCredential.lead': 'The online request form is coming soon.',
-    'requestCredential.body':
-      "Until then, ask your company's support contact to request an account for you, with your full name, company and email address.",
+    'requestCredential.lead':
+      'Tell us who you are and why you need access. The support team reviews every request and answers by email.',
+    'requestCredential.fullName': 'Full name',
+    'requestCredential.company': 'Company',
+    'requestCredential.email': 'Work email',
+    'requestCredential.emailHint': 'The answer, and your account if the request is approved, go to this address.',
+    'requestCredential.phone': 'Phone',
+    'requestCredential.optional': '(optional)',
+    'requestCredential.reason': 'Why do you need access?',
+    'requestCredential.reasonHint': 'A few words are enough: for example your role, or your support contract.',
+    'requestCredential.submit': 'Send request',
+    'requestCredential.busy': 'Sending…',
     'requestCredential.back': 'Back to the login page',
+    'requestCredential.referenceLabel': 'Your reference, to quote if you contact the support team:',
+    'requestCredential.next':
+      'We will answer by email once the request has been reviewed. If it is approved, the email brings your username and a temporary password.',
   },
   script: {
     'password.show': 'Show',
@@ -117,8 +129,25 @@ const en = {
     'rule.symbol': 'A symbol such as ! @ # $ %',
     'rule.not_username': 'Not the same as your username',
     'rule.no_edge_spaces': 'No space at the start or end',
+    'rule.not_common': 'Not a commonly used password',
 
     'signedIn.as': 'You are signed in as {username}.',
+
+    'requestCredential.sentHeading': 'Request received',
+    'requestCredential.sent': 'Thank you: we have received your request.',
+    'requestCredential.needFullName': 'Enter your full name.',
+    'requestCredential.needCompany': 'Enter the name of your company.',
+    'requestCredential.needEmail': 'Enter your work email address.',
+    'requestCredential.needReason': 'Tell us in a few words why you need access.',
+    'requestCredential.tooShort': 'Too short: at least {min} characters.',
+    'requestCredential.tooLong': 'Too long: at most {max} characters.',
+    'requestCredential.nameCharacters': "Use letters, spaces and . , ' - only.",
+    'requestCredential.companyCharacters': "Use letters, digits, spaces and . , & ' ( ) + ! - only.",
+    'requestCredential.reasonCharacters': 'Remove the < and > signs and any invisible characters.',
+    'requestCredential.emailFormat': 'Enter an email address such as name@company.com.',
+    'requestCredential.phoneFormat':
+      'Enter a phone number with 6 to 15 digits, such as +39 02 1234 5678, or leave the field empty.',
+    'requestCredential.reasonCount': '{count} of {max} characters',
 
     'error.network': 'We could not reach the portal. Check your connection, then try again.',
     'error.bad_response': 'The portal answered in a way this page does not understand. Try again in a minute.',
@@ -129,7 +158,6 @@ const en = {
     'error.unsupported_media_type': 'The page sent a request the portal could not read. Reload the page and try again.',
     'error.payload_too_large': 'What you typed is too long for this form.',
     'error.forbidden_origin':
-    'rule.not_common': 'Not a commonly used password',
       'This request came from another site and was refused. Open the portal directly and try again.',
     'error.not_found': 'The portal did not recognise this request. Reload the page and try again.',
     'error.method_not_allowed': 'The portal did not recognise this request. Reload the page and try again.',
@@ -235,10 +263,23 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
 
     'requestCredential.title': 'Richiedi le tue credenziali',
     'requestCredential.heading': 'Richiedi le tue credenziali',
-    'requestCredential.lead': 'Il modulo di richiesta online arriverà presto.',
-    'requestCredential.body':
-      'Nel frattempo, chiedi al referente di supporto della tua azienda di richiedere un account per te, indicando nome e cognome, azienda e indirizzo email.',
+    'requestCredential.lead':
+      'Dicci chi sei e perché ti serve l’accesso. Il team di supporto esamina ogni richiesta e risponde via email.',
+    'requestCredential.fullName': 'Nome e cognome',
+    'requestCredential.company': 'Azienda',
+    'requestCredential.email': 'Email di lavoro',
+    'requestCredential.emailHint':
+      'La risposta, e il tuo account se la richiesta è approvata, arrivano a questo indirizzo.',
+    'requestCredential.phone': 'Telefono',
+    'requestCredential.optional': '(facoltativo)',
+    'requestCredential.reason': 'Perché ti serve l’accesso?',
+    'requestCredential.reasonHint': 'Bastano poche parole: ad esempio il tuo ruolo, o il tuo contratto di supporto.',
+    'requestCredential.submit': 'Invia richiesta',
+    'requestCredential.busy': 'Invio in corso…',
     'requestCredential.back': 'Torna alla pagina di accesso',
+    'requestCredential.referenceLabel': 'Il tuo riferimento, da citare se contatti il team di supporto:',
+    'requestCredential.next':
+      'Ti risponderemo via email dopo aver esaminato la richiesta. Se è approvata, l’email contiene il tuo nome utente e una password temporanea.',
   },
   script: {
     'password.show': 'Mostra',
@@ -276,8 +317,25 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'rule.symbol': 'Un simbolo come ! @ # $ %',
     'rule.not_username': 'Diversa dal tuo nome utente',
     'rule.no_edge_spaces': "Nessuno spazio all'inizio o alla fine",
+    'rule.not_common': 'Non una password di uso comune',
 
     'signedIn.as': 'Hai effettuato l’accesso come {username}.',
+
+    'requestCredential.sentHeading': 'Richiesta ricevuta',
+    'requestCredential.sent': 'Grazie: abbiamo ricevuto la tua richiesta.',
+    'requestCredential.needFullName': 'Inserisci nome e cognome.',
+    'requestCredential.needCompany': 'Inserisci il nome della tua azienda.',
+    'requestCredential.needEmail': 'Inserisci il tuo indirizzo email di lavoro.',
+    'requestCredential.needReason': 'Spiega in poche parole perché ti serve l’accesso.',
+    'requestCredential.tooShort': 'Troppo corto: almeno {min} caratteri.',
+    'requestCredential.tooLong': 'Troppo lungo: al massimo {max} caratteri.',
+    'requestCredential.nameCharacters': "Usa solo lettere, spazi e . , ' -",
+    'requestCredential.companyCharacters': "Usa solo lettere, cifre, spazi e . , & ' ( ) + ! -",
+    'requestCredential.reasonCharacters': 'Togli i segni < e > ed eventuali caratteri invisibili.',
+    'requestCredential.emailFormat': 'Inserisci un indirizzo email come nome@azienda.it.',
+    'requestCredential.phoneFormat':
+      'Inserisci un numero di telefono da 6 a 15 cifre, come +39 02 1234 5678, o lascia vuoto il campo.',
+    'requestCredential.reasonCount': '{count} di {max} caratteri',
 
     'error.network': 'Non riusciamo a raggiungere il portale. Controlla la connessione, poi riprova.',
     'error.bad_response': 'Il portale ha risposto in un modo che questa pagina non capisce. Riprova tra un minuto.',
@@ -317,7 +375,6 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
       'Qualcosa non ha funzionato da parte nostra. Riprova tra un minuto; se succede ancora, contatta il supporto.',
   },
 };
-    'rule.not_common': 'Non una password di uso comune',
 
 export const catalogue: Record<Language, { page: Record<PageKey, string>; script: ScriptText }> = { en, it };
 

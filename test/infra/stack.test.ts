@@ -330,6 +330,19 @@ describe('functions', () => {
     ],
     'session-get': ['dynamodb:GetItem table', 'dynamodb:UpdateItem table'],
     'session-delete': ['dynamodb:DeleteItem table', 'dynamodb:UpdateItem table'],
+    // Stores a request (deletes it again if the ops email fails), finds other pending requests for
+    // the address, flags an existing account, emails ops; nothing on the pool beyond ListUsers.
+    'credential-request': [
+      'cognito-idp:ListUsers user pool',
+      'dynamodb:DeleteItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query byUser index',
+      'dynamodb:UpdateItem table',
+      'ses:SendEmail configuration set',
+      'ses:SendEmail identity example.com',
+      'ses:SendEmail identity no-reply@example.com',
+      'ses:SendEmail template credential-request-ops',
+    ],
   };
 
   function describeGrants(grants: Grant[], ownLogs: string): string[] {
@@ -592,6 +605,18 @@ describe('the template as a whole', () => {
       state.set(id, 'done');
     };
     for (const id of edges.keys()) visit(id, []);
+  });
+
+  test('outputs what the ops CLI reads, and gives the request handler the ops address', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    for (const key of REQUIRED_OUTPUTS) expect(outputs[key]).toBeDefined();
+    expect(outputs.EmailTemplatePrefix?.Value).toBe('SupportAccess');
+    expect(outputs.TemporaryPasswordMinutes?.Value).toBe(String(lifetimeDefaults.temporaryPasswordMinutes));
+    const fn = stack.api.functions.get('credential-request');
+    if (!fn) throw new Error('no credential-request function');
+    const env = (propertiesOf(logicalId(fn)).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.OPS_EMAIL).toBe('ops@example.com');
+    expect(render(env.OPS_COMMAND_ARGS)).toBe(`--stack SupportAccess --region \${AWS::Region}`);
   });
 
   test('outputs the login URL', () => {

@@ -1,5 +1,9 @@
 // Starts the whole local stack once for the integration suite; tests reach it over HTTP.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startLocalStack } from '../../lib/local/local-stack';
+import { writeLocalOpsFile } from '../../lib/ops/settings';
 
 declare global {
   var __supportAccessStop: (() => Promise<void>) | undefined;
@@ -9,6 +13,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const stack = await startLocalStack({ port: 0, queueRetryDelayMs: 200, faultInjection: true });
   globalThis.__supportAccessStop = () => stack.stop();
+  // The ops CLI finds this stack as it finds `npm start`'s, through an endpoints file.
+  const opsFile = join(mkdtempSync(join(tmpdir(), 'support-access-ops-')), 'endpoints.json');
+  writeLocalOpsFile(opsFile, stack);
   Object.assign(process.env, {
     SUPPORT_ACCESS_URL: stack.url,
     SUPPORT_ACCESS_SES_URL: stack.sesUrl,
@@ -17,5 +24,6 @@ export default async function globalSetup(): Promise<void> {
     SUPPORT_ACCESS_COGNITO: stack.endpoints.cognito,
     SUPPORT_ACCESS_USER_POOL: stack.bootstrapped.userPoolId,
     SUPPORT_ACCESS_DEMO: JSON.stringify(stack.bootstrapped.demo),
+    SUPPORT_ACCESS_OPS_FILE: opsFile,
   });
 }

@@ -10,6 +10,7 @@ Object.assign(process.env, {
   USER_POOL_ID: 'eu-west-1_TEST',
   USER_POOL_CLIENT_ID: 'test-client',
   SENDER_EMAIL: 'no-reply@support.example.com',
+  OPS_EMAIL: 'ops@support.example.com',
   EMAIL_TEMPLATE_PREFIX: 'support-access',
   RESET_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/reset-requests',
 });

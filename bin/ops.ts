@@ -1,0 +1,6 @@
+// `npm run ops -- <command>`: credential requests and accounts (README: Credential requests).
+import { runOps } from '../lib/ops/cli';
+
+runOps(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then((code) => {
+  process.exitCode = code;
+});
