@@ -80,10 +80,13 @@ export async function signIn(login: string, password: string, deps: SessionDeps)
   // Counted per login as typed, whether or not an account has it: the limit reveals nothing.
   const rate = await checkRate(deps, 'account:sign-in', normalised, deps.signInLimit);
   if (!rate.allowed) throw new RateLimited(rate.retryAfterSeconds, 'account');
-  // An email signs in as the account that owns it; Cognito's own alias handling is not relied on.
-  const username = normalised.includes('@') ? (await deps.users.findByLogin(normalised))?.username : normalised;
-  if (!username) throw new InvalidCredentials();
-  const outcome = await deps.users.signIn(username, password);
+  // The same two calls whatever the login: look the account up (an email signs in as the account
+  // that owns it), then ask Cognito. Skipping the second for an unknown login would make "no such
+  // account" answer faster than "wrong password".
+  const user = await deps.users.findByLogin(normalised);
+  const outcome = await deps.users.signIn(user?.username ?? normalised, password);
+  // Cognito refuses disabled users itself; cognito-local does not, and this holds either way.
+  if (!user?.enabled) throw new InvalidCredentials();
   if (outcome.kind === 'new_password_required') await checkTemporaryPassword(outcome.username, password, deps);
   return toResult(outcome, deps);
 }

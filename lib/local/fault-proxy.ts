@@ -1,6 +1,7 @@
-// A pass-through proxy in front of an emulator that can be told to fail the next N matching calls,
-// the way AWS does on a bad day (5xx, throttling). Local testing only: it lets the integration
-// suite prove that a failing dependency loses no request and strands no user.
+// The local stack's pass-through proxy in front of each emulator. It holds the SDK's idle
+// connections open (the emulators drop them after 5 s, which resets a request that reuses one),
+// and it can be told to fail the next N matching calls the way AWS does on a bad day (5xx,
+// throttling), so the integration suite can prove that a failing dependency loses no request.
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -33,6 +34,8 @@ export class FaultProxy {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    // Clients (the SDK) reuse idle connections; keep them far longer than any pause in a session.
+    this.server.keepAliveTimeout = 10 * 60_000;
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -73,7 +76,15 @@ export class FaultProxy {
     }
     const target = new URL(this.target);
     const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        // A fresh connection to the emulator each time: never one it is about to drop.
+        agent: false,
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

@@ -190,16 +190,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const queueUrl = await queue.start();
     started.push(queue);
 
-    // What the handlers talk to: the services themselves, or fault proxies in front of them.
+    // The handlers talk to each service through a proxy of ours. It keeps idle connections open far
+    // longer than the emulators do (they drop them after 5 s, and a request that reuses one at that
+    // moment fails with ECONNRESET), and with faultInjection it can be told to fail calls.
     const proxies = new Map<FaultService, FaultProxy>();
     const handlerEndpoints: Record<FaultService, string> = { ...endpoints, sqs: queue.endpoint };
-    if (options.faultInjection) {
-      for (const service of Object.keys(handlerEndpoints) as FaultService[]) {
-        const proxy = new FaultProxy(handlerEndpoints[service]);
-        handlerEndpoints[service] = await proxy.start();
-        proxies.set(service, proxy);
-        started.push(proxy);
-      }
+    for (const service of Object.keys(handlerEndpoints) as FaultService[]) {
+      const proxy = new FaultProxy(handlerEndpoints[service]);
+      handlerEndpoints[service] = await proxy.start();
+      proxies.set(service, proxy);
+      started.push(proxy);
     }
 
     const server = createServer();
@@ -299,7 +299,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         });
         return;
       }
-      if (path === '/_local/faults' && proxies.size > 0) {
+      if (path === '/_local/faults' && options.faultInjection) {
         writeApiGatewayResult(res, await controlFaults(req, method, proxies));
         return;
       }

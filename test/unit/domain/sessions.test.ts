@@ -65,6 +65,23 @@ describe('signing in', () => {
     await expect(signIn('nobody@example.com', 'wrong', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
   });
 
+  it('refuses a disabled account even with the right password (cognito-local would let it in)', async () => {
+    const { deps, users } = setup();
+    users.add({ username: 'gone', email: 'gone@example.com', password: 'Correct-Horse-42', enabled: false });
+    jest.spyOn(users, 'signIn').mockResolvedValue({ kind: 'signed_in', username: 'gone' });
+    await expect(signIn('gone', 'Correct-Horse-42', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+  });
+
+  it('asks the directory the same two questions for a known and an unknown login', async () => {
+    const { deps, users } = setup();
+    const find = jest.spyOn(users, 'findByLogin');
+    const auth = jest.spyOn(users, 'signIn');
+    await expect(signIn('nobody@example.com', 'x', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(signIn('demo@example.com', 'x', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(find).toHaveBeenCalledTimes(2);
+    expect(auth).toHaveBeenCalledTimes(2);
+  });
+
   it('ends the session when it expires', async () => {
     const { deps, clock } = setup();
     const result = await signIn('demo', 'Correct-Horse-42', deps);

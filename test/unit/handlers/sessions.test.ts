@@ -1,4 +1,5 @@
 import {
+  AdminGetUserCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   ListUsersCommand,
@@ -21,6 +22,12 @@ beforeEach(() => {
   dynamo.reset();
   cognito.reset();
   dynamo.on(PutCommand).resolves({});
+  cognito.on(AdminGetUserCommand).resolves({
+    Username: 'demo',
+    Enabled: true,
+    UserAttributes: [{ Name: 'email', Value: 'demo@example.com' }],
+  });
+  cognito.on(ListUsersCommand).resolves({ Users: [] });
   dynamo.on(UpdateCommand, { Key: { sk: 'RATE' } }).resolves({ Attributes: { count: 1 } });
   dynamo.on(DeleteCommand).resolves({});
 });
