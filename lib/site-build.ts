@@ -1,7 +1,8 @@
 // Builds static-site/ into plain files: each page wrapped in the layout, once per language with the
-// texts of static-site/src/messages.ts; the script bundled and minified by esbuild once per language
-// (each carries only its own messages); CSS and scripts named by content hash so CloudFront can
-// cache them forever. Which language a visitor gets is lib/site-routing.ts's choice.
+// texts of static-site/src/messages.ts; the script bundled and minified by esbuild once per page and
+// language (each carries only its page's code and its language's messages); CSS and scripts named by
+// content hash so CloudFront can cache them forever. Which language a visitor gets is
+// lib/site-routing.ts's choice.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -49,8 +50,7 @@ const PAGE_IDS: Record<string, string> = Object.fromEntries(
   (Object.entries(pages) as [string, Page][]).map(([id, page]) => [page.file, id]),
 );
 
-/** The script in one language: SITE_TEXT (see static-site/src/text.ts) is that language's script messages only. */
-function bundleScript(language: Language): Uint8Array {
+function esbuildScript(page: string, text: Record<string, string>): string {
   const script = buildSync({
     entryPoints: [join(SITE_SOURCE, 'src', 'main.ts')],
     bundle: true,
@@ -59,10 +59,28 @@ function bundleScript(language: Language): Uint8Array {
     target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
     write: false,
     legalComments: 'none',
-    define: { SITE_TEXT: JSON.stringify(catalogue[language].script) },
-  }).outputFiles?.[0]?.contents;
+    define: { SITE_PAGE: JSON.stringify(page), SITE_TEXT: JSON.stringify(text) },
+  }).outputFiles?.[0]?.text;
   if (!script) throw new Error('esbuild produced no script for static-site/src/main.ts');
   return script;
+}
+
+/**
+ * The script of one page in one language: SITE_PAGE keeps only that page's code (static-site/src/
+ * main.ts), SITE_TEXT (static-site/src/text.ts) only the messages that code can show, in that
+ * language. A message is kept when the code names its key, or builds keys with its prefix
+ * (`error.${code}`), so error texts for every API code stay in.
+ */
+function bundleScript(page: string, language: Language): string {
+  const code = esbuildScript(page, {});
+  const all = catalogue[language].script as Record<string, string>;
+  const used = Object.fromEntries(
+    Object.entries(all).filter(([key]) => {
+      const prefix = key.slice(0, key.indexOf('.') + 1);
+      return code.includes(JSON.stringify(key)) || code.includes(`\`${prefix}\${`) || code.includes(`"${prefix}"+`);
+    }),
+  );
+  return esbuildScript(page, used);
 }
 
 function languageLinks(current: Language): string {
@@ -92,12 +110,15 @@ export function buildSite(options: SiteBuildOptions): BuiltSite {
   mkdirSync(outDir, { recursive: true });
   const table = siteRoutingTable();
 
-  const scripts = new Map<Language, string>();
+  // One script per page and language, named by content hash (identical ones share a file).
+  const scripts = new Map<string, string>();
   for (const language of languages) {
-    const script = bundleScript(language);
-    const name = hashed('app.js', script);
-    writeFileSync(join(outDir, name), script);
-    scripts.set(language, name);
+    for (const id of Object.keys(pages)) {
+      const script = bundleScript(id, language);
+      const name = hashed('app.js', script);
+      writeFileSync(join(outDir, name), script);
+      scripts.set(`${id}:${language}`, name);
+    }
   }
 
   const css = readFileSync(join(SITE_SOURCE, 'styles.css'), 'utf8')
@@ -131,7 +152,7 @@ export function buildSite(options: SiteBuildOptions): BuiltSite {
         portalName: escapeHtml(options.portalName),
         favicon: escapeHtml(faviconUrl),
         css: `/${cssName}`,
-        js: `/${scripts.get(language)}`,
+        js: `/${scripts.get(`${id}:${language}`)}`,
         page: PAGE_IDS[page.file] ?? '',
         languageLinks: languageLinks(language),
         content: source.trim(),
@@ -149,5 +170,5 @@ export function buildSite(options: SiteBuildOptions): BuiltSite {
       pageFiles.push({ path: page.path, language, file: file.slice(1) });
     }
   }
-  return { outDir, immutableFiles: [...scripts.values(), cssName], pages: pageFiles };
+  return { outDir, immutableFiles: [...new Set(scripts.values()), cssName], pages: pageFiles };
 }

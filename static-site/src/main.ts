@@ -1,17 +1,16 @@
-// Entry point of the pages' one script (built once per language, see lib/site-build.ts).
+// Entry point of the pages' script. lib/site-build.ts bundles it once per page and language with
+// SITE_PAGE set, so esbuild drops every other page's branch: each page downloads only its own part.
 import { wireLanguageLinks, wirePasswordToggles } from './dom';
 import { forgotPage, loginPage, newPasswordPage, resetPage, signedInPage } from './pages';
 import { requestCredentialPage } from './request-credential';
 
-const byPage: Record<string, () => void> = {
-  login: loginPage,
-  forgot: forgotPage,
-  reset: resetPage,
-  newPassword: newPasswordPage,
-  signedIn: signedInPage,
-  requestCredential: requestCredentialPage,
-};
+declare const SITE_PAGE: string;
 
 wirePasswordToggles();
 wireLanguageLinks();
-byPage[document.body.dataset.page ?? '']?.();
+if (SITE_PAGE === 'login') loginPage();
+else if (SITE_PAGE === 'forgot') forgotPage();
+else if (SITE_PAGE === 'reset') resetPage();
+else if (SITE_PAGE === 'newPassword') newPasswordPage();
+else if (SITE_PAGE === 'signedIn') signedInPage();
+else if (SITE_PAGE === 'requestCredential') requestCredentialPage();

@@ -40,7 +40,9 @@ export default async function globalSetup(): Promise<void> {
     await browser.close();
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.stdin?.end();
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+    clearTimeout(timer);
     if (child.exitCode === null) child.kill('SIGKILL');
     child.stdout?.destroy();
   };
