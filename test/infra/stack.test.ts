@@ -114,7 +114,10 @@ describe('site bucket and CloudFront', () => {
     expect(api.OriginRequestPolicyId).toEqual({ Ref: policyId });
     template.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
       OriginRequestPolicyConfig: Match.objectLike({
-        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: Match.arrayWith(['Origin', 'CloudFront-Viewer-Address']) },
+        HeadersConfig: {
+          HeaderBehavior: 'whitelist',
+          Headers: Match.arrayWith(['Origin', 'CloudFront-Viewer-Address']),
+        },
         CookiesConfig: { CookieBehavior: 'all' },
       }),
     });
