@@ -1,13 +1,12 @@
 // SESv2 adapter for the credential-request emails: the announcement to ops, and the welcome or
 // rejection to the requester. Templates by name, as lambdas/adapters/ses-mailer.ts sends them.
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import {
-  type CommonEmailData,
-  type CredentialRejectedEmailData,
-  type CredentialRequestOpsEmailData,
-  type EmailTemplateId,
-  sesTemplateName,
-  type WelcomeEmailData,
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type {
+  CommonEmailData,
+  CredentialRejectedEmailData,
+  CredentialRequestOpsEmailData,
+  EmailTemplateId,
+  WelcomeEmailData,
 } from '../definitions/email-templates';
 import { defaultLanguage, type Language } from '../definitions/languages';
 import type {
@@ -17,12 +16,9 @@ import type {
   RejectedEmail,
   WelcomeEmail,
 } from '../domain/credential-requests';
-import { formatEmailDate } from './ses-mailer';
+import { formatEmailDate, type SesSenderOptions, sendTemplatedEmail } from './ses-mailer';
 
-export interface SesCredentialMailerOptions {
-  readonly senderEmail: string;
-  readonly templatePrefix: string;
-  readonly configurationSet: string | undefined;
+export interface SesCredentialMailerOptions extends SesSenderOptions {
   readonly common: CommonEmailData;
   /** Where requests are announced; only the form's handler needs it. */
   readonly opsEmail?: string;
@@ -109,19 +105,7 @@ export class SesCredentialMailer implements CredentialMailer {
     await this.send('credentialRejected', email.to, email.language, data);
   }
 
-  private async send(template: EmailTemplateId, to: string, language: Language, data: CommonEmailData): Promise<void> {
-    await this.ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: this.options.senderEmail,
-        Destination: { ToAddresses: [to] },
-        Content: {
-          Template: {
-            TemplateName: sesTemplateName(this.options.templatePrefix, template, language),
-            TemplateData: JSON.stringify(data),
-          },
-        },
-        ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
-      }),
-    );
+  private send(template: EmailTemplateId, to: string, language: Language, data: CommonEmailData): Promise<void> {
+    return sendTemplatedEmail(this.ses, this.options, { template, to, language, data });
   }
 }

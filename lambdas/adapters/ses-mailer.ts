@@ -24,11 +24,36 @@ export function formatEmailDate(date: Date, language: Language): string {
   return `${format.format(date)} UTC`;
 }
 
-export interface SesMailerOptions {
+export interface SesMailerOptions extends SesSenderOptions {
+  readonly common: CommonEmailData;
+}
+
+/** Where templated emails come from; shared by every SES adapter. */
+export interface SesSenderOptions {
   readonly senderEmail: string;
   readonly templatePrefix: string;
   readonly configurationSet: string | undefined;
-  readonly common: CommonEmailData;
+}
+
+/** Sends one SES template, by name for its language, with its data. */
+export async function sendTemplatedEmail(
+  ses: SESv2Client,
+  options: SesSenderOptions,
+  email: { template: EmailTemplateId; to: string; language: Language; data: CommonEmailData },
+): Promise<void> {
+  await ses.send(
+    new SendEmailCommand({
+      FromEmailAddress: options.senderEmail,
+      Destination: { ToAddresses: [email.to] },
+      Content: {
+        Template: {
+          TemplateName: sesTemplateName(options.templatePrefix, email.template, email.language),
+          TemplateData: JSON.stringify(email.data),
+        },
+      },
+      ...(options.configurationSet ? { ConfigurationSetName: options.configurationSet } : {}),
+    }),
+  );
 }
 
 export class SesMailer implements Mailer {
@@ -59,19 +84,7 @@ export class SesMailer implements Mailer {
     await this.send('newPassword', email.to, email.language, data);
   }
 
-  private async send(template: EmailTemplateId, to: string, language: Language, data: CommonEmailData): Promise<void> {
-    await this.ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: this.options.senderEmail,
-        Destination: { ToAddresses: [to] },
-        Content: {
-          Template: {
-            TemplateName: sesTemplateName(this.options.templatePrefix, template, language),
-            TemplateData: JSON.stringify(data),
-          },
-        },
-        ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
-      }),
-    );
+  private send(template: EmailTemplateId, to: string, language: Language, data: CommonEmailData): Promise<void> {
+    return sendTemplatedEmail(this.ses, this.options, { template, to, language, data });
   }
 }
