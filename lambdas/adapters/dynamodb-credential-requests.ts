@@ -19,20 +19,13 @@ import type {
   CredentialRequestStore,
   RequestClaim,
 } from '../domain/credential-requests';
-import { tableKeys } from './dynamodb-store';
+import { isConditionFailure, tableKeys } from './dynamodb-store';
 
 const REQUEST = 'REQUEST';
 export const REQUEST_STATUSES: readonly CredentialRequestStatus[] = ['PENDING', 'APPROVED', 'REJECTED'];
 
 const key = (reference: string) => ({ pk: `${REQUEST}#${reference}`, sk: REQUEST });
 const statusPk = (status: CredentialRequestStatus) => `REQUESTS#${status}`;
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 const optional = <K extends string>(name: K, value: unknown) =>

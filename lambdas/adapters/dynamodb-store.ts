@@ -42,7 +42,8 @@ const key = (kind: string, hash: string) => ({ pk: `${kind}#${hash}`, sk: kind }
 const userPk = (username: string) => `USER#${username}`;
 const ttlSeconds = (epochMs: number) => Math.ceil(epochMs / 1000);
 
-function isConditionFailure(error: unknown): boolean {
+/** True for a failed ConditionExpression: the expected state was not there (not a fault). */
+export function isConditionFailure(error: unknown): boolean {
   return (
     error instanceof ConditionalCheckFailedException ||
     (error instanceof Error && error.name === 'ConditionalCheckFailedException')
