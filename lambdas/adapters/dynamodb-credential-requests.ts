@@ -1,7 +1,3 @@
-// DynamoDB adapter for credential requests, in the one table: pk = REQUEST#<reference>, sk = REQUEST.
-// The byUser index lists them by status (userPk = REQUESTS#<status>, userSk = createdAt#reference),
-// so "pending requests" is a query, not a scan. TTL removes a request a year after it arrived.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
