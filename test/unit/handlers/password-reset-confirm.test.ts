@@ -1,11 +1,12 @@
 import {
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { unmetPasswordRules } from '../../../lambdas/definitions/password-policy';
@@ -44,6 +45,7 @@ beforeEach(() => {
     UserAttributes: [{ Name: 'email', Value: 'demo@example.com' }],
   });
   cognito.on(AdminSetUserPasswordCommand).resolves({});
+  cognito.on(AdminUserGlobalSignOutCommand).resolves({});
   ses.on(SendEmailCommand).resolves({ MessageId: 'e1' });
 });
 
@@ -70,6 +72,41 @@ describe('POST /api/password-reset/confirm', () => {
     expect(email?.Content?.Template?.TemplateName).toBe('support-access-new-password-en');
     const data = JSON.parse(email?.Content?.Template?.TemplateData ?? '{}');
     expect(data).toMatchObject({ temporaryPassword: set?.Password, requestIp: '203.0.113.7', username: 'demo' });
+  });
+
+  it("ends every session first: deletes the user's server sessions and signs them out of Cognito", async () => {
+    dynamo.on(QueryCommand, { IndexName: 'byUser' }).resolves({
+      Items: [
+        { pk: 'SESSION#a', sk: 'SESSION' },
+        { pk: 'SESSION#b', sk: 'SESSION' },
+      ],
+    });
+    await confirm({ token });
+    const deleted = dynamo.commandCalls(DeleteCommand).map((c) => c.args[0].input.Key?.pk);
+    expect(deleted).toEqual(expect.arrayContaining(['SESSION#a', 'SESSION#b']));
+    expect(cognito).toHaveReceivedCommandWith(AdminUserGlobalSignOutCommand, {
+      UserPoolId: 'eu-west-1_TEST',
+      Username: 'demo',
+    });
+    // Before the password changes, so a thief's session cannot outlive the reset.
+    const order = cognito.calls().map((c) => c.args[0].constructor.name);
+    expect(order.indexOf('AdminUserGlobalSignOutCommand')).toBeLessThan(order.indexOf('AdminSetUserPasswordCommand'));
+  });
+
+  it('changes no password when Cognito cannot sign the user out, and keeps the link', async () => {
+    cognito
+      .on(AdminUserGlobalSignOutCommand)
+      .rejects(
+        Object.assign(new Error('InternalErrorException'), {
+          name: 'InternalErrorException',
+          $metadata: { httpStatusCode: 500 },
+        }),
+      );
+    const response = await confirm({ token });
+    expect(response.statusCode).toBe(503);
+    expect(cognito).not.toHaveReceivedCommand(AdminSetUserPasswordCommand);
+    const updates = dynamo.commandCalls(UpdateCommand).map((c) => c.args[0].input.ExpressionAttributeValues);
+    expect(updates).toContainEqual(expect.objectContaining({ ':to': 'PENDING', ':from': 'CLAIMED' }));
   });
 
   it('marks the token used after the email is sent', async () => {
