@@ -1,6 +1,6 @@
 // What the bench ran on, for BENCHMARKS.md: numbers mean little without the machine.
 import { execFileSync } from 'node:child_process';
-import { cpus, release, totalmem, type } from 'node:os';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
 
 export interface Machine {
   readonly cpu: string;
@@ -9,6 +9,11 @@ export interface Machine {
   readonly os: string;
   readonly node: string;
   readonly chromium: string;
+}
+
+/** The 1-minute load average: on a shared machine, other work slows the pages' main thread too. */
+export function loadAverage(): number {
+  return Math.round((loadavg()[0] ?? 0) * 10) / 10;
 }
 
 export function describeMachine(chromiumPath: string): Machine {

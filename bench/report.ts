@@ -29,6 +29,8 @@ export interface BenchFigures {
   readonly load: LoadOptions;
   readonly peerVersions: string;
   readonly durationSeconds: number;
+  /** 1-minute load average when the bench started and ended (the machine's other work). */
+  readonly load1: readonly [number, number];
   readonly pages: readonly PageFigures[];
   readonly peer: PageFigures;
   readonly lambdas: readonly LambdaFigures[];
@@ -155,6 +157,7 @@ Run on ${figures.date} in ${Math.round(figures.durationSeconds / 60)} minutes.
 | OS | ${machine.os} |
 | Node | ${machine.node} |
 | browser | ${machine.chromium} (Debian), Lighthouse 12.2.3 |
+| load average (1 min) | ${figures.load1[0]} at the start, ${figures.load1[1]} at the end, on ${machine.cores} cores |
 
 ## Results
 
@@ -166,6 +169,11 @@ The peer is measured in the same run, on the same machine, served the same way.
 ${table}
 
 ${missed.length === 0 ? 'Every target was met in this run.' : `Targets missed in this run:\n\n${missed.map((m) => `- ${m}`).join('\n')}`}
+
+Total blocking time is the figure most sensitive to the machine: Lighthouse's mobile preset
+multiplies every main-thread task by four, so a task that other processes slow from 5 to 13 ms
+becomes a 52 ms "long task". A load average above the number of cores means other work competed
+with the browser during the run.
 
 ## How each figure is measured
 

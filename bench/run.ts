@@ -11,7 +11,7 @@ import { requireChromium } from '../test/e2e/support/chromium';
 import { type LambdaFigures, measureLambdas } from './lambda-bundles';
 import { type LighthouseScores, runLighthouse } from './lighthouse';
 import { type LoadFigures, loadResetRequests, loadSignIn } from './load';
-import { describeMachine } from './machine';
+import { describeMachine, loadAverage } from './machine';
 import { launchBrowser, measurePage, type PageWeight } from './page-weight';
 import { buildPeer } from './peer';
 import { type BenchFigures, misses, type PageFigures, renderMarkdown, renderTable } from './report';
@@ -111,6 +111,7 @@ function medianLoad(runs: LoadFigures[]): LoadFigures {
 
 export async function runBench(): Promise<void> {
   const started = Date.now();
+  const loadAtStart = loadAverage();
   const lighthouseRuns = integerEnv('BENCH_RUNS', 3, 1, 50);
   const lambdaRuns = integerEnv('BENCH_LAMBDA_RUNS', 7, 1, 100);
   const loadRuns = integerEnv('BENCH_LOAD_RUNS', 3, 1, 20);
@@ -203,6 +204,7 @@ export async function runBench(): Promise<void> {
     load,
     peerVersions: peerBuild.versions,
     durationSeconds: (Date.now() - started) / 1000,
+    load1: [loadAtStart, loadAverage()],
     pages,
     peer,
     lambdas,
