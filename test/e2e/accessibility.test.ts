@@ -152,14 +152,38 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
     await context.close();
   });
 
-  it('the signed-in and request-credential pages', async () => {
+  it('the signed-in page', async () => {
     const { context, page } = await visit(browser, locale);
     await answer(page, '/api/session', 200, { username: 'demo' });
     await page.goto('/signed-in');
     await page.getByText(t['signedIn.as'].replace('{username}', 'demo')).waitFor();
     await check(page, 'signed in');
+    await context.close();
+  });
+
+  it('the request-credential page: fresh, with field errors, refused, and sent', async () => {
+    const { context, page, problems } = await visit(browser, locale);
     await page.goto('/request-credential');
     await check(page, 'request credential');
+    const submit = page.getByRole('button', { name: t['requestCredential.submit'] });
+    await submit.click();
+    await expect(page.locator('#full-name').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator('#full-name-error').textContent()).resolves.toBe(t['requestCredential.needFullName']);
+    await check(page, 'request credential, empty fields');
+    await page.locator('#full-name').fill('Anna Rossi');
+    await page.locator('#company').fill('Rossi & Figli');
+    await page.locator('#email').fill('anna.rossi@customer.example');
+    await page.locator('#reason').fill('I am the new IT contact for our support contract.');
+    await answer(page, '/api/credential-requests', 429, { error: 'rate_limited' });
+    await submit.click();
+    await expect(page.getByRole('alert').textContent()).resolves.toBe(t['error.rate_limited']);
+    await check(page, 'request credential, throttled');
+    await answer(page, '/api/credential-requests', 202, { status: 'accepted', reference: 'CR-7KQ4-M2XP' });
+    await submit.click();
+    await page.getByRole('heading', { name: t['requestCredential.sentHeading'] }).waitFor();
+    await expect(page.locator('#reference').textContent()).resolves.toBe('CR-7KQ4-M2XP');
+    await check(page, 'request credential, sent');
+    expect(problems).toEqual([]);
     await context.close();
   });
 
