@@ -1,6 +1,6 @@
 // Configuration from the environment, read once when a handler module loads. A missing or bad
 // value stops the function at start with a message naming it, instead of failing a user later.
-import { z } from 'zod';
+import * as z from 'zod';
 import { lifetimeDefaults } from './definitions/lifetimes';
 import { portalDefaults } from './definitions/portal';
 import { type RateLimits, rateLimitDefaults } from './definitions/rate-limits';

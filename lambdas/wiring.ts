@@ -38,25 +38,29 @@ function once<T>(create: () => T): () => T {
   };
 }
 
-const documentClient = once(dynamoDocumentClient);
-const tableName = once(() => requiredEnv('TABLE_NAME'));
+const documentClient = /* @__PURE__ */ once(dynamoDocumentClient);
+const tableName = /* @__PURE__ */ once(() => requiredEnv('TABLE_NAME'));
 
-export const tokenStore = once((): ResetTokenStore => new DynamoResetTokenStore(documentClient(), tableName()));
+export const tokenStore = /* @__PURE__ */ once(
+  (): ResetTokenStore => new DynamoResetTokenStore(documentClient(), tableName()),
+);
 
-export const sessionStore = once((): SessionStore => new DynamoSessionStore(documentClient(), tableName()));
+export const sessionStore = /* @__PURE__ */ once(
+  (): SessionStore => new DynamoSessionStore(documentClient(), tableName()),
+);
 
-export const temporaryPasswordStore = once(
+export const temporaryPasswordStore = /* @__PURE__ */ once(
   (): TemporaryPasswordStore => new DynamoTemporaryPasswordStore(documentClient(), tableName()),
 );
 
-export const userDirectory = once((): UserDirectory => {
+export const userDirectory = /* @__PURE__ */ once((): UserDirectory => {
   const { userPoolId, clientId } = userPoolConfig();
   // cognito-local answers AdminUserGlobalSignOut with HTTP 500; the local runner says so here.
   const globalSignOut = process.env.COGNITO_GLOBAL_SIGN_OUT !== 'unsupported';
   return new CognitoUserDirectory(cognitoClient(), userPoolId, clientId, globalSignOut);
 });
 
-export const mailer = once((): Mailer => {
+export const mailer = /* @__PURE__ */ once((): Mailer => {
   const site = siteConfig();
   return new SesMailer(sesClient(), {
     ...mailConfig(),
@@ -64,21 +68,21 @@ export const mailer = once((): Mailer => {
   });
 });
 
-export const resetQueue = once(
+export const resetQueue = /* @__PURE__ */ once(
   (): ResetRequestQueue => new SqsResetRequestQueue(sqsClient(), requiredEnv('RESET_QUEUE_URL')),
 );
 
-export const credentialRequestStore = once(
+export const credentialRequestStore = /* @__PURE__ */ once(
   (): CredentialRequestStore => new DynamoCredentialRequestStore(documentClient(), tableName()),
 );
 
 /** Account administration needs only the pool's id (no app client). */
-export const accountAdmin = once(
+export const accountAdmin = /* @__PURE__ */ once(
   (): AccountAdmin => new CognitoAccountAdmin(cognitoClient(), requiredEnv('USER_POOL_ID')),
 );
 
 /** The credential-request handler's mailer: announces requests to OPS_EMAIL. */
-export const credentialMailer = once((): CredentialMailer => {
+export const credentialMailer = /* @__PURE__ */ once((): CredentialMailer => {
   const site = siteConfig();
   const ops = opsConfig();
   return new SesCredentialMailer(sesClient(), {
@@ -89,9 +93,11 @@ export const credentialMailer = once((): CredentialMailer => {
   });
 });
 
-export const rateCounter = once((): RateCounter => new DynamoRateCounter(documentClient(), tableName()));
+export const rateCounter = /* @__PURE__ */ once(
+  (): RateCounter => new DynamoRateCounter(documentClient(), tableName()),
+);
 
-export const rateLimits = once(() => rateLimitConfig());
+export const rateLimits = /* @__PURE__ */ once(() => rateLimitConfig());
 
 /** The per-IP limit for one endpoint, for httpHandler. */
 export function ipRateLimit(endpoint: IpLimitedEndpoint): IpRateLimit {

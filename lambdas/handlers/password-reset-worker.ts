@@ -1,7 +1,7 @@
 // SQS consumer: one queued reset request at a time. A failed record is reported back so SQS
 // delivers it again, and after the last try moves it to the dead-letter queue (which alarms).
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { lifetimeConfig, siteConfig } from '../config';
 import { defaultLanguage, languages } from '../definitions/languages';
 import { processResetRequest } from '../domain/password-reset';

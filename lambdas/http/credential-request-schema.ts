@@ -1,6 +1,6 @@
 // The credential request body: the shape checked by zod (strict: unknown fields refused), the
 // content by the same check the page runs (lambdas/definitions/credential-request.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type CredentialRequestField,
   checkCredentialRequest,

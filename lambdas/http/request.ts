@@ -1,6 +1,6 @@
 // Reading API Gateway v2 events: the JSON body (type, size, encoding, schema), cookies, origin.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Language, pickLanguage } from '../definitions/languages';
 import type { ProblemCode } from './problems';
 

@@ -1,6 +1,6 @@
 // Request bodies, validated strictly: unknown fields, wrong types and oversize values are refused
 // with a message naming the field.
-import { z } from 'zod';
+import * as z from 'zod';
 import { languages } from '../definitions/languages';
 import { passwordPolicy } from '../definitions/password-policy';
 
