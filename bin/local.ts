@@ -1,4 +1,5 @@
 // `npm start`: the whole system on this machine, no AWS account. Ctrl-C stops everything.
+import '../lib/quiet-sdk-notice';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { integerEnv } from '../lambdas/config';

@@ -1,4 +1,5 @@
 // `npm run ops -- <command>`: credential requests and accounts (README: Credential requests).
+import '../lib/quiet-sdk-notice';
 import { runOps } from '../lib/ops/cli';
 
 runOps(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then((code) => {
