@@ -197,7 +197,7 @@ export async function runBench(): Promise<void> {
 
   const figures: BenchFigures = {
     machine,
-    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     lighthouseRuns,
     lambdaRuns,
     loadRuns,

@@ -94,14 +94,12 @@ describe('POST /api/password-reset/confirm', () => {
   });
 
   it('changes no password when Cognito cannot sign the user out, and keeps the link', async () => {
-    cognito
-      .on(AdminUserGlobalSignOutCommand)
-      .rejects(
-        Object.assign(new Error('InternalErrorException'), {
-          name: 'InternalErrorException',
-          $metadata: { httpStatusCode: 500 },
-        }),
-      );
+    cognito.on(AdminUserGlobalSignOutCommand).rejects(
+      Object.assign(new Error('InternalErrorException'), {
+        name: 'InternalErrorException',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
     const response = await confirm({ token });
     expect(response.statusCode).toBe(503);
     expect(cognito).not.toHaveReceivedCommand(AdminSetUserPasswordCommand);
