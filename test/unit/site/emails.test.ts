@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EmailTemplateId, emailTemplates } from '../../../lambdas/definitions/email-templates';
 import { languages } from '../../../lambdas/definitions/languages';
+import { emailTemplateContents } from '../../../lib/email-template-files';
 
 const EMAILS = join(__dirname, '..', '..', '..', 'lambdas', 'emails');
 const fields = (text: string) => [...new Set([...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]))].sort();
@@ -17,11 +18,16 @@ function render(template: string, data: Record<string, unknown>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(data[name]));
 }
 
+/** The templates as SES gets them: the shared head put before each file (lib/email-template-files.ts). */
+const contents = emailTemplateContents('test');
+const htmlOf = (language: string, id: EmailTemplateId) =>
+  contents.find((c) => c.language === language && c.id === id)?.html ?? '';
+
 describe.each(cases)('the %s %s email', (language, id) => {
   const definition = emailTemplates[id];
-  const html = readFileSync(join(EMAILS, language, `${definition.id}.html`), 'utf8');
+  const html = htmlOf(language, id);
   const text = readFileSync(join(EMAILS, language, `${definition.id}.txt`), 'utf8');
-  const english = readFileSync(join(EMAILS, 'en', `${definition.id}.html`), 'utf8');
+  const english = htmlOf('en', id);
 
   it('uses only fields the template data has, the same ones in every language', () => {
     const known = Object.keys(definition.example);
