@@ -1,19 +1,13 @@
 // axe on every page and every state, in both languages, light and dark. The API's answers for the
 // rarer states (a spent link, a throttled sign-in, an outage) are played by page.route, so each state
 // is reached in one step; the journeys in the other files reach the same states for real.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { catalogue } from '../../static-site/src/messages';
-import { connectBrowser, expectAccessible, type Locale, visit } from './support/helpers';
+import { expectAccessible, type Locale, useBrowser, visit } from './support/helpers';
 
 jest.setTimeout(60_000);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await connectBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 const TOKEN = 'A'.repeat(43);
 
@@ -52,7 +46,7 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
   }
 
   it('the login page: fresh, with errors, throttled, after sign-out and after the session ended', async () => {
-    const { context, page, problems } = await visit(browser, locale);
+    const { context, page, problems } = await visit(browser(), locale);
     await page.goto('/');
     await check(page, 'login');
     await page.getByRole('button', { name: t['login.submit'], exact: true }).click();
@@ -76,7 +70,7 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
   });
 
   it('the forgot page: fresh, empty, sent, and when the portal cannot be reached', async () => {
-    const { context, page } = await visit(browser, locale);
+    const { context, page } = await visit(browser(), locale);
     await page.goto('/forgot');
     await check(page, 'forgot');
     await page.getByRole('button', { name: t['forgot.submit'] }).click();
@@ -94,7 +88,7 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
   });
 
   it('the reset page in each of its states', async () => {
-    const { context, page } = await visit(browser, locale);
+    const { context, page } = await visit(browser(), locale);
     await page.goto('/reset');
     await page.getByRole('heading', { name: t['reset.invalid.heading'] }).waitFor();
     await check(page, 'reset, invalid link');
@@ -133,7 +127,7 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
   });
 
   it('the new-password page: fresh, as I type, and with errors', async () => {
-    const { context, page } = await visit(browser, locale);
+    const { context, page } = await visit(browser(), locale);
     await page.goto('/new-password');
     await check(page, 'new password');
     await page.locator('#new-password').fill('short');
@@ -153,7 +147,7 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
   });
 
   it('the signed-in page', async () => {
-    const { context, page } = await visit(browser, locale);
+    const { context, page } = await visit(browser(), locale);
     await answer(page, '/api/session', 200, { username: 'demo' });
     await page.goto('/signed-in');
     await page.getByText(t['signedIn.as'].replace('{username}', 'demo')).waitFor();
@@ -162,7 +156,7 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
   });
 
   it('the request-credential page: fresh, with field errors, refused, and sent', async () => {
-    const { context, page, problems } = await visit(browser, locale);
+    const { context, page, problems } = await visit(browser(), locale);
     await page.goto('/request-credential');
     await check(page, 'request credential');
     const submit = page.getByRole('button', { name: t['requestCredential.submit'] });
@@ -190,7 +184,7 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
   // The dark palette does not depend on the language: once is enough.
   if (lang === 'en')
     it('every page in dark mode', async () => {
-      const { context, page } = await visit(browser, locale, 'dark');
+      const { context, page } = await visit(browser(), locale, 'dark');
       for (const path of ['/', '/forgot', '/new-password', '/request-credential', `/reset#token=${TOKEN}`]) {
         await page.goto(path);
         await page.reload();

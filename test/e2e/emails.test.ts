@@ -1,10 +1,8 @@
 // The two emails as a mail client shows them, in both languages: rendered from the local inbox in
 // a blank page (no site CSP, no network), checked by axe in light and dark mode, readable without
 // any remote image, and with their plain-text part.
-import type { Browser } from 'playwright-core';
 import type { InboxEmail } from '../../lib/local/local-stack';
 import {
-  connectBrowser,
   expectAccessible,
   newUser,
   nthEmail,
@@ -12,18 +10,13 @@ import {
   requestLink,
   stack,
   tokenIn,
+  useBrowser,
   visit,
 } from './support/helpers';
 
 jest.setTimeout(60_000);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await connectBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 async function bothEmails(language: 'en' | 'it'): Promise<[InboxEmail, InboxEmail]> {
   const user = await newUser(`mail-${language}`);
@@ -45,7 +38,7 @@ describe.each([
   it('render accessibly in light and dark mode, with nothing fetched from the network', async () => {
     const [reset, password] = await bothEmails(language);
     for (const colorScheme of ['light', 'dark'] as const) {
-      const { context, problems } = await visit(browser, language === 'en' ? 'en-GB' : 'it-IT', colorScheme);
+      const { context, problems } = await visit(browser(), language === 'en' ? 'en-GB' : 'it-IT', colorScheme);
       const requests: string[] = [];
       context.on('request', (request) => requests.push(request.url()));
 

@@ -2,9 +2,7 @@
 // button, the new password by mail, signing in with it, choosing my own, signing out; then the
 // spent link. axe checks the emails and the states only a real journey reaches (accessibility.test.ts
 // checks every page and state).
-import type { Browser } from 'playwright-core';
 import {
-  connectBrowser,
   expectAccessible,
   focused,
   newUser,
@@ -12,23 +10,18 @@ import {
   openEmail,
   stack,
   temporaryPasswordIn,
+  useBrowser,
   visit,
 } from './support/helpers';
 
 jest.setTimeout(60_000);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await connectBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 describe('the recovery journey in a browser', () => {
   it('goes from "Forgot your password?" to signed in with a password of my own, and out again', async () => {
     const user = await newUser('journey');
-    const { context, page, problems } = await visit(browser, 'en-GB');
+    const { context, page, problems } = await visit(browser(), 'en-GB');
 
     // The login page, as the seed has it.
     await page.goto('/');

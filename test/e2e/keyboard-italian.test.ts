@@ -1,27 +1,21 @@
 // The whole journey once with the keyboard alone, by an Italian visitor: the browser's language
 // picks the pages, the emails follow the language of the request, and focus always lands where
 // the next step is. No mouse: only Tab, Enter, Space and typing.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
-  connectBrowser,
   focused,
   newUser,
   nthEmail,
   openEmail,
   stack,
   temporaryPasswordIn,
+  useBrowser,
   visit,
 } from './support/helpers';
 
 jest.setTimeout(60_000);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await connectBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 /** Presses Tab until `target` has focus, and returns the focus stops on the way (at most 12). */
 async function tabTo(page: Page, target: string): Promise<string[]> {
@@ -38,7 +32,7 @@ async function tabTo(page: Page, target: string): Promise<string[]> {
 describe('the journey with the keyboard alone, in Italian', () => {
   it('goes from the login page to signed in with my own password and out again', async () => {
     const user = await newUser('tastiera');
-    const { context, page, problems } = await visit(browser, 'it-IT');
+    const { context, page, problems } = await visit(browser(), 'it-IT');
 
     await page.goto('/');
     expect(await page.getAttribute('html', 'lang')).toBe('it');
@@ -145,7 +139,7 @@ describe('the journey with the keyboard alone, in Italian', () => {
 describe('the language switch', () => {
   it('follows the browser, then the choice made on the page, on every page and in the emails', async () => {
     const user = await newUser('switch');
-    const { context, page, problems } = await visit(browser, 'it-IT');
+    const { context, page, problems } = await visit(browser(), 'it-IT');
     await page.goto('/forgot');
     await expect(page.getAttribute('html', 'lang')).resolves.toBe('it');
     const nav = page.getByRole('navigation', { name: 'Lingua' });
@@ -184,7 +178,7 @@ describe('the language switch', () => {
   });
 
   it('works without the page script too', async () => {
-    const { page, context } = await visit(browser, 'en-GB');
+    const { page, context } = await visit(browser(), 'en-GB');
     await page.route('**/*.js', (route) => route.abort());
     await page.goto('/request-credential');
     await page.getByRole('link', { name: 'Italiano' }).click();

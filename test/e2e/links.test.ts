@@ -1,26 +1,19 @@
 // Links that cannot be used, as a person meets them: expired, replaced by a newer one, malformed or
 // cut short. Each gets its own page, and where it makes sense one click asks for a new link.
-import type { Browser } from 'playwright-core';
 import {
-  connectBrowser,
   expectAccessible,
   expireToken,
   newUser,
   nthEmail,
   requestLink,
   tokenIn,
+  useBrowser,
   visit,
 } from './support/helpers';
 
 jest.setTimeout(60_000);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await connectBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const browser = useBrowser();
 
 describe('a reset link that cannot be used', () => {
   it('says an expired link has expired, and one click emails a new one that works', async () => {
@@ -29,7 +22,7 @@ describe('a reset link that cannot be used', () => {
     const token = tokenIn(await nthEmail(user.email, 1));
     await expireToken(token);
 
-    const { context, page, problems } = await visit(browser);
+    const { context, page, problems } = await visit(browser());
     await page.goto(`/reset#token=${token}`);
     // Opening the page changes nothing; only the button spends (or here, tries) the link.
     await page.getByRole('button', { name: 'Send me a new password' }).click();
@@ -58,7 +51,7 @@ describe('a reset link that cannot be used', () => {
     await requestLink(user.email);
     await nthEmail(user.email, 2);
 
-    const { context, page, problems } = await visit(browser);
+    const { context, page, problems } = await visit(browser());
     await page.goto(`/reset#token=${first}`);
     await page.getByRole('button', { name: 'Send me a new password' }).click();
     await page.getByRole('heading', { name: 'A newer link was sent' }).waitFor();
@@ -71,7 +64,7 @@ describe('a reset link that cannot be used', () => {
     ['missing', '/reset'],
     ['with a foreign character', `/reset#token=${'A'.repeat(42)}%`],
   ])('says a %s link is not valid without asking the server, and points to a new one', async (_name, path) => {
-    const { context, page, problems } = await visit(browser);
+    const { context, page, problems } = await visit(browser());
     let apiCalls = 0;
     await page.route('**/api/**', (route) => {
       apiCalls++;
@@ -88,7 +81,7 @@ describe('a reset link that cannot be used', () => {
   });
 
   it('says a well-formed but unknown link is not valid, after asking the server', async () => {
-    const { context, page } = await visit(browser);
+    const { context, page } = await visit(browser());
     await page.goto(`/reset#token=${'Q'.repeat(43)}`);
     await page.getByRole('button', { name: 'Send me a new password' }).click();
     await page.getByRole('heading', { name: 'This link is not valid' }).waitFor();

@@ -33,6 +33,21 @@ export function connectBrowser(): Promise<Browser> {
   return chromium.connect(endpoint);
 }
 
+/** Connects this test file to the suite's Chromium before its tests and disconnects after them. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await connectBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser connects in beforeAll: call this inside a test');
+    return browser;
+  };
+}
+
 export type Locale = 'en-GB' | 'it-IT';
 
 export interface Session {
