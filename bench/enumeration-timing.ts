@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { newTemporaryPassword } from '../lambdas/domain/secrets';
-import { createUser } from '../lib/local/bootstrap';
-import { startLocalStack } from '../lib/local/local-stack';
+import { createUser } from '../local/bootstrap';
+import { startLocalStack } from '../local/local-stack';
 
 const PER_SIDE = Number(process.argv[2] ?? 300);
 

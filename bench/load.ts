@@ -1,8 +1,8 @@
 // The local stack under load on loopback (autocannon): requests per second and latency of the two
 // busiest endpoints, and for the reset request, proof that every queued email was delivered.
 import autocannon from 'autocannon';
-import type { LocalStack } from '../lib/local/local-stack';
-import { readInbox } from '../lib/local/local-stack';
+import type { LocalStack } from '../local/local-stack';
+import { readInbox } from '../local/local-stack';
 
 export interface LoadFigures {
   readonly endpoint: string;

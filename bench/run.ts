@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { integerEnv } from '../lambdas/config';
 import { rateLimitDefaults } from '../lambdas/definitions/rate-limits';
-import { type LocalStack, startLocalStack } from '../lib/local/local-stack';
+import { type LocalStack, startLocalStack } from '../local/local-stack';
 import { requireChromium } from '../test/e2e/support/chromium';
 import { type LambdaFigures, measureLambdas } from './lambda-bundles';
 import { type LighthouseScores, runLighthouse } from './lighthouse';

@@ -3,8 +3,8 @@ import '../lib/quiet-sdk-notice';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { integerEnv } from '../lambdas/config';
-import { startLocalStack } from '../lib/local/local-stack';
-import { DEFAULT_LOCAL_FILE, writeLocalOpsFile } from '../lib/ops/settings';
+import { startLocalStack } from '../local/local-stack';
+import { DEFAULT_LOCAL_FILE, writeLocalOpsFile } from '../ops/settings';
 
 async function main(): Promise<void> {
   const port = integerEnv('PORT', 3000, 0, 65535);

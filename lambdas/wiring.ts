@@ -17,8 +17,10 @@ import { SqsResetRequestQueue } from './adapters/sqs-queue';
 import { mailConfig, opsConfig, rateLimitConfig, requiredEnv, siteConfig, userPoolConfig } from './config';
 import type { IpLimitedEndpoint } from './definitions/rate-limits';
 import { loginUrl } from './definitions/routes';
-import type { AccountAdmin, CredentialMailer, CredentialRequestStore } from './domain/credential-requests';
 import type {
+  AccountAdmin,
+  CredentialMailer,
+  CredentialRequestStore,
   Mailer,
   ResetRequestQueue,
   ResetTokenStore,

@@ -1,5 +1,5 @@
 // Which file answers a page request, and in which language: the one choice made by the local server
-// (lib/local/local-stack.ts) and, in AWS, by a CloudFront Function (viewer request) generated from
+// (local/local-stack.ts) and, in AWS, by a CloudFront Function (viewer request) generated from
 // the same function below. A `lang` cookie set by the on-page switch wins, then Accept-Language.
 import { defaultLanguage, languages } from '../lambdas/definitions/languages';
 import { type Page, pages } from '../lambdas/definitions/routes';

@@ -11,8 +11,7 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { EMAIL_ADDRESS } from '../definitions/credential-request';
-import type { AccountAdmin, AccountSummary } from '../domain/credential-requests';
-import type { PortalUser } from '../domain/ports';
+import type { AccountAdmin, AccountSummary, PortalUser } from '../domain/ports';
 
 function attribute(attributes: AttributeType[] | undefined, name: string): string | undefined {
   return attributes?.find((a) => a.Name === name)?.Value;

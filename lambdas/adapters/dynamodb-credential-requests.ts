@@ -14,7 +14,7 @@ import type {
   CredentialRequestStatus,
   CredentialRequestStore,
   RequestClaim,
-} from '../domain/credential-requests';
+} from '../domain/ports';
 import { isConditionFailure, tableKeys } from './dynamodb-store';
 
 const REQUEST = 'REQUEST';

@@ -15,7 +15,7 @@ import type {
   OpsNotification,
   RejectedEmail,
   WelcomeEmail,
-} from '../domain/credential-requests';
+} from '../domain/ports';
 import { formatEmailDate, type SesSenderOptions, sendTemplatedEmail } from './ses-mailer';
 
 export interface SesCredentialMailerOptions extends SesSenderOptions {

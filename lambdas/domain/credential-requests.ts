@@ -10,118 +10,21 @@ import {
 import type { Language } from '../definitions/languages';
 import type { RateLimit } from '../definitions/rate-limits';
 import { TemporarilyUnavailable } from './errors';
-import type { Clock, Log, PortalUser, SessionStore, TemporaryPasswordStore, UserDirectory } from './ports';
+import type {
+  AccountAdmin,
+  AccountCheck,
+  Clock,
+  CredentialMailer,
+  CredentialRequestRecord,
+  CredentialRequestStore,
+  Log,
+  PortalUser,
+  SessionStore,
+  TemporaryPasswordStore,
+  UserDirectory,
+} from './ports';
 import { checkRate, type RateCounter, RateLimited } from './rate-limit';
 import { hashTemporaryPassword, newTemporaryPassword } from './secrets';
-
-export type CredentialRequestStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
-
-/** Whether an account already used the address when the request arrived (for ops only). */
-export type AccountCheck = 'none' | 'exists' | 'unknown';
-
-export interface CredentialRequestRecord extends CredentialRequestFields {
-  readonly reference: string;
-  readonly status: CredentialRequestStatus;
-  readonly language: Language;
-  readonly createdAt: number;
-  readonly requestIp: string;
-  readonly accountCheck: AccountCheck;
-  /** Usernames that had the address when the request arrived. */
-  readonly existingUsernames: readonly string[];
-  /** Other requests for the same address that were pending when this one arrived. */
-  readonly earlierPending: readonly string[];
-  /** Set while an ops command is working on the request; a lapsed lease frees it again. */
-  readonly claimUntil?: number;
-  readonly decidedAt?: number;
-  readonly decidedBy?: string;
-  /** The account created on approval. */
-  readonly username?: string;
-  readonly rejectionReason?: string;
-}
-
-export type RequestClaim =
-  | { readonly claimed: true; readonly request: CredentialRequestRecord }
-  | { readonly claimed: false; readonly current: CredentialRequestRecord | undefined };
-
-export interface CredentialRequestStore {
-  /** Stores a new request; false when the reference is already taken (nothing written). */
-  create(request: CredentialRequestRecord): Promise<boolean>;
-  find(reference: string): Promise<CredentialRequestRecord | undefined>;
-  /** Removes a request that was never announced (its email failed). */
-  delete(reference: string): Promise<void>;
-  /** Pending requests for an address, newest first. */
-  pendingFor(email: string): Promise<CredentialRequestRecord[]>;
-  /** Requests with that status (all when undefined), newest first. */
-  list(status?: CredentialRequestStatus): Promise<CredentialRequestRecord[]>;
-  /** Atomically takes a PENDING request that nobody holds (or whose holder's lease lapsed). */
-  claim(reference: string, now: number, leaseUntil: number): Promise<RequestClaim>;
-  /** Gives a claimed request back: it is pending again, as if nothing happened. */
-  release(reference: string): Promise<void>;
-  decide(
-    reference: string,
-    decision:
-      | {
-          readonly status: 'APPROVED';
-          readonly username: string;
-          readonly decidedAt: number;
-          readonly decidedBy: string;
-        }
-      | {
-          readonly status: 'REJECTED';
-          readonly reason: string;
-          readonly decidedAt: number;
-          readonly decidedBy: string;
-        },
-  ): Promise<void>;
-}
-
-export interface AccountSummary extends PortalUser {
-  /** Cognito's status, e.g. CONFIRMED or FORCE_CHANGE_PASSWORD. */
-  readonly status: string;
-  readonly createdAt: number | undefined;
-  readonly fullName: string | undefined;
-}
-
-/** The account administration ops needs, beyond what the sign-in and reset flows use. */
-export interface AccountAdmin {
-  /** Every account with that email address (normally none or one). */
-  usersWithEmail(email: string): Promise<PortalUser[]>;
-  /** Creates the account with a verified email and no message from Cognito; 'taken' if the username exists. */
-  createUser(user: { username: string; email: string; fullName: string }): Promise<'created' | 'taken'>;
-  deleteUser(username: string): Promise<void>;
-  listUsers(): Promise<AccountSummary[]>;
-  setEnabled(username: string, enabled: boolean): Promise<void>;
-}
-
-export interface OpsNotification {
-  readonly request: CredentialRequestRecord;
-}
-
-export interface WelcomeEmail {
-  readonly to: string;
-  readonly language: Language;
-  readonly fullName: string;
-  readonly reference: string;
-  readonly username: string;
-  readonly temporaryPassword: string;
-  readonly expiresAt: Date;
-  readonly validMinutes: number;
-}
-
-export interface RejectedEmail {
-  readonly to: string;
-  readonly language: Language;
-  readonly fullName: string;
-  readonly reference: string;
-  readonly requestedAt: Date;
-  readonly reason: string;
-}
-
-export interface CredentialMailer {
-  notifyOps(notification: OpsNotification): Promise<void>;
-  sendWelcome(email: WelcomeEmail): Promise<void>;
-  sendRejected(email: RejectedEmail): Promise<void>;
-}
 
 export type OpsErrorCode =
   | 'invalid_reference'

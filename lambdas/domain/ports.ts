@@ -1,3 +1,4 @@
+import type { CredentialRequestFields } from '../definitions/credential-request';
 import type { Language } from '../definitions/languages';
 
 // The ports the domain talks through. Adapters in lambdas/adapters/ implement them for AWS; tests
@@ -149,4 +150,114 @@ export interface Log {
   info(message: string, ...attributes: Record<string, unknown>[]): void;
   warn(message: string, ...attributes: Record<string, unknown>[]): void;
   error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+// Credential requests (the public form, decided by ops).
+export type CredentialRequestStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+
+/** Whether an account already used the address when the request arrived (for ops only). */
+export type AccountCheck = 'none' | 'exists' | 'unknown';
+
+export interface CredentialRequestRecord extends CredentialRequestFields {
+  readonly reference: string;
+  readonly status: CredentialRequestStatus;
+  readonly language: Language;
+  readonly createdAt: number;
+  readonly requestIp: string;
+  readonly accountCheck: AccountCheck;
+  /** Usernames that had the address when the request arrived. */
+  readonly existingUsernames: readonly string[];
+  /** Other requests for the same address that were pending when this one arrived. */
+  readonly earlierPending: readonly string[];
+  /** Set while an ops command is working on the request; a lapsed lease frees it again. */
+  readonly claimUntil?: number;
+  readonly decidedAt?: number;
+  readonly decidedBy?: string;
+  /** The account created on approval. */
+  readonly username?: string;
+  readonly rejectionReason?: string;
+}
+
+export type RequestClaim =
+  | { readonly claimed: true; readonly request: CredentialRequestRecord }
+  | { readonly claimed: false; readonly current: CredentialRequestRecord | undefined };
+
+export interface CredentialRequestStore {
+  /** Stores a new request; false when the reference is already taken (nothing written). */
+  create(request: CredentialRequestRecord): Promise<boolean>;
+  find(reference: string): Promise<CredentialRequestRecord | undefined>;
+  /** Removes a request that was never announced (its email failed). */
+  delete(reference: string): Promise<void>;
+  /** Pending requests for an address, newest first. */
+  pendingFor(email: string): Promise<CredentialRequestRecord[]>;
+  /** Requests with that status (all when undefined), newest first. */
+  list(status?: CredentialRequestStatus): Promise<CredentialRequestRecord[]>;
+  /** Atomically takes a PENDING request that nobody holds (or whose holder's lease lapsed). */
+  claim(reference: string, now: number, leaseUntil: number): Promise<RequestClaim>;
+  /** Gives a claimed request back: it is pending again, as if nothing happened. */
+  release(reference: string): Promise<void>;
+  decide(
+    reference: string,
+    decision:
+      | {
+          readonly status: 'APPROVED';
+          readonly username: string;
+          readonly decidedAt: number;
+          readonly decidedBy: string;
+        }
+      | {
+          readonly status: 'REJECTED';
+          readonly reason: string;
+          readonly decidedAt: number;
+          readonly decidedBy: string;
+        },
+  ): Promise<void>;
+}
+
+export interface AccountSummary extends PortalUser {
+  /** Cognito's status, e.g. CONFIRMED or FORCE_CHANGE_PASSWORD. */
+  readonly status: string;
+  readonly createdAt: number | undefined;
+  readonly fullName: string | undefined;
+}
+
+/** The account administration ops needs, beyond what the sign-in and reset flows use. */
+export interface AccountAdmin {
+  /** Every account with that email address (normally none or one). */
+  usersWithEmail(email: string): Promise<PortalUser[]>;
+  /** Creates the account with a verified email and no message from Cognito; 'taken' if the username exists. */
+  createUser(user: { username: string; email: string; fullName: string }): Promise<'created' | 'taken'>;
+  deleteUser(username: string): Promise<void>;
+  listUsers(): Promise<AccountSummary[]>;
+  setEnabled(username: string, enabled: boolean): Promise<void>;
+}
+
+export interface OpsNotification {
+  readonly request: CredentialRequestRecord;
+}
+
+export interface WelcomeEmail {
+  readonly to: string;
+  readonly language: Language;
+  readonly fullName: string;
+  readonly reference: string;
+  readonly username: string;
+  readonly temporaryPassword: string;
+  readonly expiresAt: Date;
+  readonly validMinutes: number;
+}
+
+export interface RejectedEmail {
+  readonly to: string;
+  readonly language: Language;
+  readonly fullName: string;
+  readonly reference: string;
+  readonly requestedAt: Date;
+  readonly reason: string;
+}
+
+export interface CredentialMailer {
+  notifyOps(notification: OpsNotification): Promise<void>;
+  sendWelcome(email: WelcomeEmail): Promise<void>;
+  sendRejected(email: RejectedEmail): Promise<void>;
 }

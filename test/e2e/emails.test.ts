@@ -1,7 +1,7 @@
 // The two emails as a mail client shows them, in both languages: rendered from the local inbox in
 // a blank page (no site CSP, no network), checked by axe in light and dark mode, readable without
 // any remote image, and with their plain-text part.
-import type { InboxEmail } from '../../lib/local/local-stack';
+import type { InboxEmail } from '../../local/local-stack';
 import {
   expectAccessible,
   newUser,

@@ -5,10 +5,10 @@ import { lifetimeDefaults } from '../../lambdas/definitions/lifetimes';
 import { passwordPolicy } from '../../lambdas/definitions/password-policy';
 import { type ApiRoute, apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
 import { emailTemplateContents } from '../../lib/email-template-files';
-import { REQUIRED_OUTPUTS } from '../../lib/ops/settings';
 import { CONTENT_SECURITY_POLICY, HSTS_SECONDS } from '../../lib/site-headers';
 import { siteRoutingFunctionCode } from '../../lib/site-routing';
 import type { SupportAccessStack } from '../../lib/support-access-stack';
+import { REQUIRED_OUTPUTS } from '../../ops/settings';
 import { build, type Grant, grantsOf, logicalId, render } from './fixture';
 
 let stack: SupportAccessStack;

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { REFERENCE_PATTERN } from '../../lambdas/definitions/credential-request';
 import { rateLimitDefaults } from '../../lambdas/definitions/rate-limits';
-import type { InboxEmail } from '../../lib/local/local-stack';
-import { EXIT, runOps } from '../../lib/ops/cli';
+import type { InboxEmail } from '../../local/local-stack';
+import { EXIT, runOps } from '../../ops/cli';
 import { Browser, baseUrl, inbox, newUser, tableSnapshot } from './helpers';
 
 jest.setTimeout(60_000);

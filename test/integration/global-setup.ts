@@ -2,8 +2,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack } from '../../lib/local/local-stack';
-import { writeLocalOpsFile } from '../../lib/ops/settings';
+import { startLocalStack } from '../../local/local-stack';
+import { writeLocalOpsFile } from '../../ops/settings';
 
 declare global {
   var __supportAccessStop: (() => Promise<void>) | undefined;

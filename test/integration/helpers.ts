@@ -5,8 +5,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashToken, newTemporaryPassword } from '../../lambdas/domain/secrets';
-import { createUser } from '../../lib/local/bootstrap';
-import type { InboxEmail } from '../../lib/local/local-stack';
+import { createUser } from '../../local/bootstrap';
+import type { InboxEmail } from '../../local/local-stack';
 
 export const baseUrl = (): string => {
   const url = process.env.SUPPORT_ACCESS_URL;

@@ -8,11 +8,11 @@ import type {
   CredentialRequestStatus,
   CredentialRequestStore,
   OpsNotification,
+  PortalUser,
   RejectedEmail,
   RequestClaim,
   WelcomeEmail,
-} from '../../lambdas/domain/credential-requests';
-import type { PortalUser } from '../../lambdas/domain/ports';
+} from '../../lambdas/domain/ports';
 import type { MemoryUserDirectory } from './in-memory';
 
 export class MemoryCredentialRequestStore implements CredentialRequestStore {

@@ -8,8 +8,8 @@ import AxeBuilder from '@axe-core/playwright';
 import type { AxeResults } from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { hashToken, newTemporaryPassword } from '../../../lambdas/domain/secrets';
-import { createUser } from '../../../lib/local/bootstrap';
-import type { InboxEmail } from '../../../lib/local/local-stack';
+import { createUser } from '../../../local/bootstrap';
+import type { InboxEmail } from '../../../local/local-stack';
 
 export interface StackInfo {
   readonly url: string;

@@ -6,8 +6,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { chromium, type Page } from 'playwright-core';
 import { rateLimitDefaults } from '../../../lambdas/definitions/rate-limits';
 import { newTemporaryPassword } from '../../../lambdas/domain/secrets';
-import { createUser } from '../../../lib/local/bootstrap';
-import { type LocalStack, readInbox, startLocalStack } from '../../../lib/local/local-stack';
+import { createUser } from '../../../local/bootstrap';
+import { type LocalStack, readInbox, startLocalStack } from '../../../local/local-stack';
 import { CHROMIUM_FLAGS, requireChromium } from './chromium';
 
 export const SCREENSHOTS_DIR = join(__dirname, '..', '..', '..', 'docs', 'screenshots');

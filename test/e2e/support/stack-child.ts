@@ -2,7 +2,7 @@
 // in one process, and the handlers read their configuration once per process (the integration
 // suite's stack lives there). Prints one JSON line with the addresses, stops when stdin closes.
 import { rateLimitDefaults } from '../../../lambdas/definitions/rate-limits';
-import { startLocalStack } from '../../../lib/local/local-stack';
+import { startLocalStack } from '../../../local/local-stack';
 
 /** The browser always comes from 127.0.0.1: limits high enough for a whole suite from one address. */
 function generousRateLimits(): string {

@@ -26,8 +26,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { hashTemporaryPassword } from '../../../lambdas/domain/secrets';
-import { EXIT, runOps } from '../../../lib/ops/cli';
-import { type OpsSettings, REQUIRED_OUTPUTS, readLocalSettings, readStackSettings } from '../../../lib/ops/settings';
+import { EXIT, runOps } from '../../../ops/cli';
+import { type OpsSettings, REQUIRED_OUTPUTS, readLocalSettings, readStackSettings } from '../../../ops/settings';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);

@@ -9,10 +9,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { tableKeys } from '../../lambdas/adapters/dynamodb-store';
-import { passwordPolicy } from '../../lambdas/definitions/password-policy';
-import { newTemporaryPassword } from '../../lambdas/domain/secrets';
-import { emailTemplateContents } from '../email-template-files';
+import { tableKeys } from '../lambdas/adapters/dynamodb-store';
+import { passwordPolicy } from '../lambdas/definitions/password-policy';
+import { newTemporaryPassword } from '../lambdas/domain/secrets';
+import { emailTemplateContents } from '../lib/email-template-files';
 
 export interface LocalEndpoints {
   readonly dynamodb: string;

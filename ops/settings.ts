@@ -3,9 +3,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { lifetimeDefaults } from '../../lambdas/definitions/lifetimes';
-import { portalDefaults } from '../../lambdas/definitions/portal';
-import { loginUrl } from '../../lambdas/definitions/routes';
+import { lifetimeDefaults } from '../lambdas/definitions/lifetimes';
+import { portalDefaults } from '../lambdas/definitions/portal';
+import { loginUrl } from '../lambdas/definitions/routes';
 import type { LocalStack } from '../local/local-stack';
 
 /** A usage or target problem: the command cannot start (exit code 2). */
@@ -38,7 +38,7 @@ export interface OpsSettings {
   readonly globalSignOut: boolean;
 }
 
-export const DEFAULT_LOCAL_FILE = join(__dirname, '..', '..', '.local', 'endpoints.json');
+export const DEFAULT_LOCAL_FILE = join(__dirname, '..', '.local', 'endpoints.json');
 export const DEFAULT_STACK = 'SupportAccess';
 
 interface LocalFile {

@@ -1,26 +1,24 @@
 // The ops commands as functions on settings: the same domain code and adapters as the Lambda
-// handlers, pointed at the local emulators or at a deployed stack. The CLI (lib/ops/cli.ts) only
+// handlers, pointed at the local emulators or at a deployed stack. The CLI (ops/cli.ts) only
 // parses arguments and prints; tests call these directly.
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CognitoAccountAdmin } from '../../lambdas/adapters/cognito-accounts';
-import { CognitoUserDirectory } from '../../lambdas/adapters/cognito-directory';
-import { DynamoCredentialRequestStore } from '../../lambdas/adapters/dynamodb-credential-requests';
-import { DynamoSessionStore, DynamoTemporaryPasswordStore } from '../../lambdas/adapters/dynamodb-store';
-import { SesCredentialMailer } from '../../lambdas/adapters/ses-credential-mailer';
+import { CognitoAccountAdmin } from '../lambdas/adapters/cognito-accounts';
+import { CognitoUserDirectory } from '../lambdas/adapters/cognito-directory';
+import { DynamoCredentialRequestStore } from '../lambdas/adapters/dynamodb-credential-requests';
+import { DynamoSessionStore, DynamoTemporaryPasswordStore } from '../lambdas/adapters/dynamodb-store';
+import { SesCredentialMailer } from '../lambdas/adapters/ses-credential-mailer';
 import {
-  type AccountSummary,
   type Approval,
   approveCredentialRequest,
-  type CredentialRequestRecord,
-  type CredentialRequestStatus,
   findRequest,
   rejectCredentialRequest,
   setAccountEnabled,
-} from '../../lambdas/domain/credential-requests';
-import { type Log, systemClock } from '../../lambdas/domain/ports';
+} from '../lambdas/domain/credential-requests';
+import type { AccountSummary, CredentialRequestRecord, CredentialRequestStatus } from '../lambdas/domain/ports';
+import { type Log, systemClock } from '../lambdas/domain/ports';
 import type { OpsSettings } from './settings';
 
 export interface OpsService {

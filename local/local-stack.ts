@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { portalDefaults } from '../../lambdas/definitions/portal';
-import { type ApiRoute, apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
-import { problem } from '../../lambdas/http/responses';
-import { buildSite } from '../site-build';
-import { PAGE_SECURITY_HEADERS } from '../site-headers';
+import { portalDefaults } from '../lambdas/definitions/portal';
+import { type ApiRoute, apiRoutes, queueConsumers } from '../lambdas/definitions/routes';
+import { problem } from '../lambdas/http/responses';
+import { buildSite } from '../lib/site-build';
+import { PAGE_SECURITY_HEADERS } from '../lib/site-headers';
 import {
   LANGUAGE_COOKIE,
   languageCookieAttributes,
@@ -21,7 +21,7 @@ import {
   routeSiteRequest,
   siteRequestFrom,
   siteRoutingTable,
-} from '../site-routing';
+} from '../lib/site-routing';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway';
 import { type Bootstrapped, bootstrap } from './bootstrap';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
@@ -242,10 +242,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const handlers = new Map<string, ApiHandler>();
     for (const route of Object.values(apiRoutes) as ApiRoute[]) {
-      const module = (await import(`../../lambdas/handlers/${route.handler}`)) as { handler: ApiHandler };
+      const module = (await import(`../lambdas/handlers/${route.handler}`)) as { handler: ApiHandler };
       handlers.set(`${route.method} ${route.path}`, module.handler);
     }
-    const worker = (await import(`../../lambdas/handlers/${consumer.handler}`)) as { handler: QueueHandler };
+    const worker = (await import(`../lambdas/handlers/${consumer.handler}`)) as { handler: QueueHandler };
     queue.attach(worker.handler);
 
     const site = buildSite({

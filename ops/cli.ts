@@ -1,10 +1,11 @@
 // `npm run ops -- <command>`: credential requests and accounts, for the support team. Parses the
 // arguments, picks the target (the local runner unless --stack/--region/--profile), runs one
-// command of lib/ops/service.ts and prints the outcome. Exit codes: 0 done, 1 refused or failed
+// command of ops/service.ts and prints the outcome. Exit codes: 0 done, 1 refused or failed
 // (nothing half-done), 2 wrong usage or no target.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type AccountSummary, type CredentialRequestRecord, OpsError } from '../../lambdas/domain/credential-requests';
+import { OpsError } from '../lambdas/domain/credential-requests';
+import type { AccountSummary, CredentialRequestRecord } from '../lambdas/domain/ports';
 import { type OpsService, opsService } from './service';
 import {
   DEFAULT_LOCAL_FILE,
