@@ -9,7 +9,7 @@ import { DomainError, PasswordPolicyViolation } from '../domain/errors';
 import type { Clock } from '../domain/ports';
 import { checkRate, type RateCounter, RateLimited } from '../domain/rate-limit';
 import { requestLogger } from '../logger';
-import { HttpProblem, header, sourceIp } from './request';
+import { HttpProblem, header, sourceIp, sourceKey } from './request';
 import { problem, type Response } from './responses';
 
 export interface RequestScope {
@@ -105,7 +105,7 @@ export function httpHandler(siteUrl: string, route: HttpRoute, ipLimit?: IpRateL
         const check = await checkRate(
           { counter: ipLimit.counter, clock: ipLimit.clock, log },
           `ip:${ipLimit.endpoint}`,
-          sourceIp(event),
+          sourceKey(sourceIp(event)),
           ipLimit.limit,
         );
         if (!check.allowed) throw new RateLimited(check.retryAfterSeconds, 'ip');
