@@ -41,7 +41,7 @@ export class SupportAccessStack extends Stack {
     const { config } = props;
 
     this.data = new Data(this, 'Data');
-    this.users = new Users(this, 'Users');
+    this.users = new Users(this, 'Users', { temporaryPasswordMinutes: config.temporaryPasswordMinutes });
     this.mail = new Mail(this, 'Mail', { config });
     this.resetQueue = new ResetQueue(this, 'ResetQueue');
 

@@ -10,6 +10,7 @@ import {
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { tableKeys } from '../lambdas/adapters/dynamodb-store';
+import { cognitoTemporaryPasswordDays, lifetimeDefaults } from '../lambdas/definitions/lifetimes';
 import { passwordPolicy } from '../lambdas/definitions/password-policy';
 import { newTemporaryPassword } from '../lambdas/domain/secrets';
 import { emailTemplateContents } from '../lib/email-template-files';
@@ -80,6 +81,7 @@ export async function bootstrap(endpoints: LocalEndpoints): Promise<Bootstrapped
           RequireUppercase: passwordPolicy.requireUppercase,
           RequireNumbers: passwordPolicy.requireDigits,
           RequireSymbols: passwordPolicy.requireSymbols,
+          TemporaryPasswordValidityDays: cognitoTemporaryPasswordDays(lifetimeDefaults.temporaryPasswordMinutes),
         },
       },
       UsernameConfiguration: { CaseSensitive: false },

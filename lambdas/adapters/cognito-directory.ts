@@ -10,6 +10,7 @@ import {
   ListUsersCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { serverOnlyRules } from '../definitions/password-policy';
 import { ChallengeExpired, PasswordPolicyViolation } from '../domain/errors';
 import type { PortalUser, SignInOutcome, UserDirectory } from '../domain/ports';
 
@@ -117,7 +118,7 @@ export class CognitoUserDirectory implements UserDirectory {
       return this.outcome(username, result.ChallengeName, result.Session, result.AuthenticationResult !== undefined);
     } catch (error) {
       const name = nameOf(error);
-      if (name === 'InvalidPasswordException') throw new PasswordPolicyViolation(['user_pool_policy']);
+      if (name === 'InvalidPasswordException') throw new PasswordPolicyViolation([serverOnlyRules.userPoolPolicy]);
       if (name === 'NotAuthorizedException' || name === 'CodeMismatchException' || name === 'ExpiredCodeException') {
         throw new ChallengeExpired();
       }

@@ -1,5 +1,6 @@
 // Signing in, the forced choice of a new password after a temporary one, and server-side
 // sessions: the browser holds only a random id; the table holds its hash, so sign-out is real.
+import { serverOnlyRules } from '../definitions/password-policy';
 import type { RateLimit } from '../definitions/rate-limits';
 import { unmetPasswordRulesOnServer } from './common-passwords';
 import {
@@ -92,14 +93,18 @@ export async function signIn(login: string, password: string, deps: SessionDeps)
 }
 
 /**
- * A temporary password this app issued works only for its lifetime and only as issued. (Cognito
- * checks the password too; cognito-local does not for users who must change theirs, and this
- * check holds either way.) Users given a temporary password outside this app have no record and
- * keep Cognito's own rules.
+ * A temporary password works only as this app issued it and only for its lifetime. (Cognito checks
+ * the password too; cognito-local does not for users who must change theirs, and this check holds
+ * either way.) No record means nothing this app issued is live, so the sign-in is refused (fail
+ * closed): a temporary password set some other way (the console, a lost write) cannot be used, and
+ * "Forgot your password?" issues a fresh one.
  */
 async function checkTemporaryPassword(username: string, password: string, deps: SessionDeps): Promise<void> {
   const issued = await deps.temporaryPasswords.find(username);
-  if (!issued) return;
+  if (!issued) {
+    deps.log.warn('temporary password without a record of its issue: refused', { username });
+    throw new TemporaryPasswordExpired();
+  }
   if (!sameHash(issued.passwordHash, hashTemporaryPassword(username, password))) throw new InvalidCredentials();
   if (issued.expiresAt <= deps.clock.now()) {
     deps.log.info('temporary password used after its lifetime', { username });
@@ -116,7 +121,15 @@ export async function chooseNewPassword(
   const hash = hashToken(challengeValue);
   const challenge = await deps.sessions.findChallenge(hash, deps.clock.now());
   if (!challenge) throw new ChallengeExpired();
-  const unmet = unmetPasswordRulesOnServer(newPassword, challenge.username, deps.contextWords);
+  const unmet: string[] = unmetPasswordRulesOnServer(newPassword, challenge.username, deps.contextWords);
+  // The emailed password is single-purpose (ASVS 6.4.1): it cannot become the permanent one. The
+  // record is what sign-in checked a moment ago; without it nothing proves which password was
+  // emailed, so the step is refused rather than guessed (fail closed).
+  const issued = await deps.temporaryPasswords.find(challenge.username);
+  if (!issued) throw new ChallengeExpired();
+  if (sameHash(issued.passwordHash, hashTemporaryPassword(challenge.username, newPassword))) {
+    unmet.push(serverOnlyRules.notTemporary);
+  }
   if (unmet.length > 0) throw new PasswordPolicyViolation(unmet);
   const outcome = await deps.users.completeNewPassword(challenge.username, challenge.challengeSession, newPassword);
   await deps.sessions.deleteChallenge(hash);

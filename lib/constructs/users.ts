@@ -2,14 +2,14 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { lifetimeDefaults } from '../../lambdas/definitions/lifetimes';
+import { cognitoTemporaryPasswordDays, lifetimeDefaults } from '../../lambdas/definitions/lifetimes';
 import { passwordPolicy } from '../../lambdas/definitions/password-policy';
 
 export class Users extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { readonly temporaryPasswordMinutes: number }) {
     super(scope, id);
     this.userPool = new UserPool(this, 'UserPool', {
       // Accounts are created by the support team (README: seeding users), never by visitors.
@@ -23,6 +23,9 @@ export class Users extends Construct {
         requireUppercase: passwordPolicy.requireUppercase,
         requireDigits: passwordPolicy.requireDigits,
         requireSymbols: passwordPolicy.requireSymbols,
+        // Set, not left at Cognito's 7 days: the app enforces its 60 minutes (TEMPORARY_PASSWORD_MINUTES,
+        // at most a day) from its own record, and Cognito's whole day is the outer bound.
+        tempPasswordValidity: Duration.days(cognitoTemporaryPasswordDays(props.temporaryPasswordMinutes)),
       },
       // Recovery is the portal's own reset flow; Cognito's ForgotPassword would be a second,
       // unmonitored way in, so it is switched off.

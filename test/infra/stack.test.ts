@@ -473,6 +473,8 @@ describe('data, users, queue, mail', () => {
             RequireUppercase: passwordPolicy.requireUppercase,
             RequireNumbers: passwordPolicy.requireDigits,
             RequireSymbols: passwordPolicy.requireSymbols,
+            // Cognito's unit is whole days (at least 1); the app enforces its minutes itself.
+            TemporaryPasswordValidityDays: 1,
           },
         },
       },

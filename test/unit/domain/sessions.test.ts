@@ -131,8 +131,8 @@ describe('a temporary password', () => {
   });
 
   it('leads to a challenge, then a policy-checked new password, then a session', async () => {
-    const { deps, users } = setup();
-    await users.setTemporaryPassword('demo', 'Temporary-Pass-99');
+    const { deps, issue } = setup();
+    await issue('Temporary-Pass-99');
     const first = await signIn('demo', 'Temporary-Pass-99', deps);
     expect(first.kind).toBe('new_password_required');
     if (first.kind !== 'new_password_required') return;
@@ -146,14 +146,52 @@ describe('a temporary password', () => {
   });
 
   it('refuses the new-password step without a live challenge', async () => {
-    const { deps, users, clock } = setup();
+    const { deps, issue, clock } = setup();
     await expect(chooseNewPassword(undefined, 'My-Own-Password-7', deps)).rejects.toMatchObject({
       code: 'challenge_expired',
     });
-    await users.setTemporaryPassword('demo', 'Temporary-Pass-99');
+    await issue('Temporary-Pass-99');
     const first = await signIn('demo', 'Temporary-Pass-99', deps);
     if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
     clock.advance(181_000);
+    await expect(chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps)).rejects.toMatchObject({
+      code: 'challenge_expired',
+    });
+  });
+
+  it('refuses the emailed password as the new password, and changes nothing', async () => {
+    const { deps, issue, users, temporaryPasswords } = setup();
+    await issue('Temporary-Pass-99');
+    const first = await signIn('demo', 'Temporary-Pass-99', deps);
+    if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
+    const complete = jest.spyOn(users, 'completeNewPassword');
+    await expect(chooseNewPassword(first.challenge.value, 'Temporary-Pass-99', deps)).rejects.toMatchObject({
+      code: 'password_policy',
+      rules: ['not_temporary'],
+    });
+    expect(complete).not.toHaveBeenCalled();
+    expect(temporaryPasswords.entries.size).toBe(1);
+    // The same challenge still works with a password of the user's own.
+    await expect(chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps)).resolves.toMatchObject({
+      kind: 'signed_in',
+    });
+  });
+
+  it('fails closed: a temporary password without a record of its issue is refused', async () => {
+    const { deps, users } = setup();
+    // Set in the directory (as the console or a lost write would), with no record here.
+    await users.setTemporaryPassword('demo', 'Temporary-Pass-99');
+    await expect(signIn('demo', 'Temporary-Pass-99', deps)).rejects.toMatchObject({
+      code: 'temporary_password_expired',
+    });
+  });
+
+  it('fails closed at the new-password step when the record has gone', async () => {
+    const { deps, issue, temporaryPasswords } = setup();
+    await issue('Temporary-Pass-99');
+    const first = await signIn('demo', 'Temporary-Pass-99', deps);
+    if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
+    await temporaryPasswords.clear('demo');
     await expect(chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps)).rejects.toMatchObject({
       code: 'challenge_expired',
     });

@@ -8,7 +8,7 @@ import {
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { hashToken, newToken } from '../../../lambdas/domain/secrets';
+import { hashTemporaryPassword, hashToken, newToken } from '../../../lambdas/domain/secrets';
 import { handler as createSession } from '../../../lambdas/handlers/session-create';
 import { handler as deleteSession } from '../../../lambdas/handlers/session-delete';
 import { handler as getSession } from '../../../lambdas/handlers/session-get';
@@ -80,6 +80,13 @@ describe('POST /api/session', () => {
   it('turns a temporary password into a NEW_PASSWORD_REQUIRED challenge kept server-side', async () => {
     cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'cognito-session' });
     dynamo.on(GetCommand).resolves({});
+    dynamo.on(GetCommand, { Key: { sk: 'TEMP' } }).resolves({
+      Item: {
+        passwordHash: hashTemporaryPassword('demo', 'Temp-Pass-123'),
+        issuedAt: Date.now(),
+        expiresAt: Date.now() + 60_000,
+      },
+    });
     const response = await createSession(
       apiEvent('POST', '/api/session', { body: { username: 'demo', password: 'Temp-Pass-123' } }),
     );
