@@ -116,9 +116,22 @@ const rateLimitShape = z.strictObject({
   windowSeconds: z.number().int().min(1).max(86_400),
 });
 
+const backoffShape = z
+  .strictObject({
+    freeFailures: z.number().int().min(0).max(1000),
+    firstDelaySeconds: z.number().int().min(1).max(86_400),
+    maxDelaySeconds: z.number().int().min(1).max(86_400),
+    limit: z.number().int().min(1).max(1_000_000),
+    windowSeconds: z.number().int().min(1).max(86_400),
+  })
+  .refine((b) => b.firstDelaySeconds <= b.maxDelaySeconds && b.freeFailures < b.limit, {
+    message: 'needs firstDelaySeconds <= maxDelaySeconds and freeFailures < limit',
+  });
+
 const rateLimitsOverride = z.strictObject({
   resetEmailsPerAccount: rateLimitShape.optional(),
   signInPerAccount: rateLimitShape.optional(),
+  signInPerAccountAndSource: backoffShape.optional(),
   credentialRequestsPerEmail: rateLimitShape.optional(),
   perIp: z
     .strictObject(
@@ -146,6 +159,7 @@ export function rateLimitConfig(env: Env = process.env): RateLimits {
   return {
     resetEmailsPerAccount: override.resetEmailsPerAccount ?? rateLimitDefaults.resetEmailsPerAccount,
     signInPerAccount: override.signInPerAccount ?? rateLimitDefaults.signInPerAccount,
+    signInPerAccountAndSource: override.signInPerAccountAndSource ?? rateLimitDefaults.signInPerAccountAndSource,
     credentialRequestsPerEmail: override.credentialRequestsPerEmail ?? rateLimitDefaults.credentialRequestsPerEmail,
     perIp: { ...rateLimitDefaults.perIp, ...(override.perIp as Partial<RateLimits['perIp']> | undefined) },
   };

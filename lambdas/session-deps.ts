@@ -14,13 +14,17 @@ const users = userDirectory();
 const sessions = sessionStore();
 const temporaryPasswords = temporaryPasswordStore();
 const counter = rateCounter();
-const { signInPerAccount } = rateLimits();
+const limits = rateLimits();
 
 export function sessionDeps(scope: RequestScope): SessionDeps {
   return {
     users,
-    counter,
-    signInLimit: signInPerAccount,
+    failures: counter,
+    signInLimits: {
+      perAccount: limits.signInPerAccount,
+      perAccountAndSource: limits.signInPerAccountAndSource,
+      perSource: limits.perIp['session-create'],
+    },
     sessions,
     temporaryPasswords,
     clock: systemClock,

@@ -29,7 +29,7 @@ import type {
   UserDirectory,
 } from './domain/ports';
 import { systemClock } from './domain/ports';
-import type { RateCounter } from './domain/rate-limit';
+import type { FailureCounter, RateCounter } from './domain/rate-limit';
 import type { IpRateLimit } from './http/handler';
 
 function once<T>(create: () => T): () => T {
@@ -96,7 +96,7 @@ export const credentialMailer = /* @__PURE__ */ once((): CredentialMailer => {
 });
 
 export const rateCounter = /* @__PURE__ */ once(
-  (): RateCounter => new DynamoRateCounter(documentClient(), tableName()),
+  (): RateCounter & FailureCounter => new DynamoRateCounter(documentClient(), tableName()),
 );
 
 export const rateLimits = /* @__PURE__ */ once(() => rateLimitConfig());

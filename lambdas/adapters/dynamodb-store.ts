@@ -23,7 +23,7 @@ import type {
   TemporaryPasswordRecord,
   TemporaryPasswordStore,
 } from '../domain/ports';
-import type { RateCounter } from '../domain/rate-limit';
+import type { FailureCounter, FailureTally, RateCounter } from '../domain/rate-limit';
 
 export const tableKeys = {
   partitionKey: 'pk',
@@ -319,8 +319,11 @@ export class DynamoTemporaryPasswordStore implements TemporaryPasswordStore {
   }
 }
 
-/** Rate counters: one item per key and window, counted with an atomic ADD, gone by TTL. */
-export class DynamoRateCounter implements RateCounter {
+/**
+ * Rate counters: one item per key and window, counted with an atomic ADD, gone by TTL. Failure
+ * tallies are the same items with the time of the last failure, for backoff.
+ */
+export class DynamoRateCounter implements RateCounter, FailureCounter {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -338,5 +341,26 @@ export class DynamoRateCounter implements RateCounter {
       }),
     );
     return Number(Attributes?.count ?? 0);
+  }
+
+  async failures(counterKey: string): Promise<FailureTally | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key(RATE, counterKey), ConsistentRead: true }),
+    );
+    return Item ? { count: Number(Item.count ?? 0), lastAt: Number(Item.lastAt ?? 0) } : undefined;
+  }
+
+  async addFailure(counterKey: string, now: number, expiresAt: number): Promise<FailureTally> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(RATE, counterKey),
+        UpdateExpression: 'ADD #count :one SET lastAt = :now, #ttl = if_not_exists(#ttl, :ttl)',
+        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':now': now, ':ttl': ttlSeconds(expiresAt) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { count: Number(Attributes?.count ?? 0), lastAt: Number(Attributes?.lastAt ?? now) };
   }
 }

@@ -1,7 +1,6 @@
 // Signing in, the forced choice of a new password after a temporary one, and server-side
 // sessions: the browser holds only a random id; the table holds its hash, so sign-out is real.
 import { serverOnlyRules } from '../definitions/password-policy';
-import type { RateLimit } from '../definitions/rate-limits';
 import { unmetPasswordRulesOnServer } from './common-passwords';
 import {
   ChallengeExpired,
@@ -11,14 +10,20 @@ import {
   TemporaryPasswordExpired,
 } from './errors';
 import { normaliseLogin } from './password-reset';
-import type { Clock, Log, SessionStore, SignInOutcome, TemporaryPasswordStore, UserDirectory } from './ports';
-import { checkRate, type RateCounter, RateLimited } from './rate-limit';
+import type {
+  Clock,
+  Log,
+  SessionStore,
+  SignInOutcome,
+  TemporaryPasswordRecord,
+  TemporaryPasswordStore,
+  UserDirectory,
+} from './ports';
 import { hashTemporaryPassword, hashToken, isWellFormedToken, newToken, sameHash } from './secrets';
+import { type SignInLimitDeps, signInGate } from './sign-in-limits';
 
-export interface SessionDeps {
+export interface SessionDeps extends SignInLimitDeps {
   readonly users: UserDirectory;
-  readonly counter: RateCounter;
-  readonly signInLimit: RateLimit;
   readonly sessions: SessionStore;
   readonly temporaryPasswords: TemporaryPasswordStore;
   readonly clock: Clock;
@@ -76,19 +81,43 @@ async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<Sign
   }
 }
 
-export async function signIn(login: string, password: string, deps: SessionDeps): Promise<SignInResult> {
+/**
+ * Signs in with a login (username or email) and password, from `source` (sourceKey of the viewer's
+ * address). The same calls happen whatever the login: the limits, the account lookup (an email
+ * signs in as the account that owns it), the temporary-password record, then Cognito. Skipping
+ * any of them for an unknown login would make "no such account" answer faster.
+ */
+export async function signIn(
+  login: string,
+  password: string,
+  source: string,
+  deps: SessionDeps,
+): Promise<SignInResult> {
   const normalised = normaliseLogin(login);
-  // Counted per login as typed, whether or not an account has it: the limit reveals nothing.
-  const rate = await checkRate(deps, 'account:sign-in', normalised, deps.signInLimit);
-  if (!rate.allowed) throw new RateLimited(rate.retryAfterSeconds, 'account');
-  // The same two calls whatever the login: look the account up (an email signs in as the account
-  // that owns it), then ask Cognito. Skipping the second for an unknown login would make "no such
-  // account" answer faster than "wrong password".
+  const gate = await signInGate(normalised, source, deps);
   const user = await deps.users.findByLogin(normalised);
-  const outcome = await deps.users.signIn(user?.username ?? normalised, password);
+  const username = user?.username ?? normalised;
+  const issued = await deps.temporaryPasswords.find(username);
+  // The owner holding a live emailed password is never refused by a limit others could have filled.
+  const liveTemporary =
+    issued !== undefined &&
+    issued.expiresAt > deps.clock.now() &&
+    sameHash(issued.passwordHash, hashTemporaryPassword(username, password));
+  if (gate.refusal && !liveTemporary) throw gate.refusal;
+  const outcome = await deps.users.signIn(username, password);
   // Cognito refuses disabled users itself; cognito-local does not, and this holds either way.
-  if (!user?.enabled) throw new InvalidCredentials();
-  if (outcome.kind === 'new_password_required') await checkTemporaryPassword(outcome.username, password, deps);
+  if (outcome.kind === 'invalid_credentials' || !user?.enabled) {
+    await gate.recordFailure();
+    throw new InvalidCredentials();
+  }
+  if (outcome.kind === 'new_password_required') {
+    try {
+      checkTemporaryPassword(outcome.username, password, issued, deps);
+    } catch (error) {
+      if (error instanceof InvalidCredentials) await gate.recordFailure();
+      throw error;
+    }
+  }
   return toResult(outcome, deps);
 }
 
@@ -99,8 +128,12 @@ export async function signIn(login: string, password: string, deps: SessionDeps)
  * closed): a temporary password set some other way (the console, a lost write) cannot be used, and
  * "Forgot your password?" issues a fresh one.
  */
-async function checkTemporaryPassword(username: string, password: string, deps: SessionDeps): Promise<void> {
-  const issued = await deps.temporaryPasswords.find(username);
+function checkTemporaryPassword(
+  username: string,
+  password: string,
+  issued: TemporaryPasswordRecord | undefined,
+  deps: SessionDeps,
+): void {
   if (!issued) {
     deps.log.warn('temporary password without a record of its issue: refused', { username });
     throw new TemporaryPasswordExpired();

@@ -20,7 +20,7 @@ import type {
   TemporaryPasswordStore,
   UserDirectory,
 } from '../../lambdas/domain/ports';
-import type { RateCounter } from '../../lambdas/domain/rate-limit';
+import type { FailureCounter, FailureTally, RateCounter } from '../../lambdas/domain/rate-limit';
 
 export class FakeClock implements Clock {
   constructor(public time = Date.UTC(2026, 10, 26, 18, 0, 0)) {}
@@ -202,13 +202,24 @@ export class MemoryTemporaryPasswords implements TemporaryPasswordStore {
   }
 }
 
-export class MemoryRateCounter implements RateCounter {
+export class MemoryRateCounter implements RateCounter, FailureCounter {
   readonly counts = new Map<string, number>();
+  readonly tallies = new Map<string, FailureTally>();
   failWith: Error | undefined;
   async hit(key: string, _expiresAt: number, delta = 1): Promise<number> {
     if (this.failWith) throw this.failWith;
     const count = (this.counts.get(key) ?? 0) + delta;
     this.counts.set(key, count);
     return count;
+  }
+  async failures(key: string): Promise<FailureTally | undefined> {
+    if (this.failWith) throw this.failWith;
+    return this.tallies.get(key);
+  }
+  async addFailure(key: string, now: number): Promise<FailureTally> {
+    if (this.failWith) throw this.failWith;
+    const tally = { count: (this.tallies.get(key)?.count ?? 0) + 1, lastAt: now };
+    this.tallies.set(key, tally);
+    return tally;
   }
 }

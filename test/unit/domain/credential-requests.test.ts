@@ -27,6 +27,7 @@ import {
   MemoryCredentialMailer,
   MemoryCredentialRequestStore,
 } from '../../support/in-memory-credentials';
+import { memorySessionDeps } from '../../support/session-deps';
 
 let clock: FakeClock;
 let store: MemoryCredentialRequestStore;
@@ -190,21 +191,14 @@ describe('approving', () => {
     const { reference } = await submit();
     await approveCredentialRequest(reference, approveDeps());
     const password = mailer.welcomes[0]?.temporaryPassword ?? '';
-    const deps = {
-      users: directory,
-      counter,
-      signInLimit: rateLimitDefaults.signInPerAccount,
-      sessions,
-      temporaryPasswords,
-      clock,
-      log: silentLog,
-      sessionMinutes: 60,
-      challengeSeconds: 180,
-      contextWords: [],
-    };
-    await expect(signIn('anna.rossi', password, deps)).resolves.toMatchObject({ kind: 'new_password_required' });
+    const deps = { ...memorySessionDeps(), users: directory, failures: counter, sessions, temporaryPasswords, clock };
+    await expect(signIn('anna.rossi', password, '203.0.113.7', deps)).resolves.toMatchObject({
+      kind: 'new_password_required',
+    });
     clock.advance(61 * 60_000);
-    await expect(signIn('anna.rossi', password, deps)).rejects.toMatchObject({ code: 'temporary_password_expired' });
+    await expect(signIn('anna.rossi', password, '203.0.113.7', deps)).rejects.toMatchObject({
+      code: 'temporary_password_expired',
+    });
   });
 
   it('accepts the reference as people type it', async () => {

@@ -1,33 +1,11 @@
 import { hashTemporaryPassword } from '../../../lambdas/domain/secrets';
 import { chooseNewPassword, currentSession, signIn, signOut } from '../../../lambdas/domain/sessions';
-import {
-  FakeClock,
-  MemoryRateCounter,
-  MemorySessionStore,
-  MemoryTemporaryPasswords,
-  MemoryUserDirectory,
-  silentLog,
-} from '../../support/in-memory';
+import { memorySessionDeps } from '../../support/session-deps';
 
 function setup() {
-  const users = new MemoryUserDirectory();
+  const deps = memorySessionDeps();
+  const { users, sessions, clock, temporaryPasswords, counter } = deps;
   users.add({ username: 'demo', email: 'demo@example.com', password: 'Correct-Horse-42' });
-  const sessions = new MemorySessionStore();
-  const clock = new FakeClock();
-  const temporaryPasswords = new MemoryTemporaryPasswords();
-  const counter = new MemoryRateCounter();
-  const deps = {
-    users,
-    counter,
-    signInLimit: { limit: 10, windowSeconds: 900 },
-    sessions,
-    temporaryPasswords,
-    clock,
-    log: silentLog,
-    sessionMinutes: 60,
-    challengeSeconds: 180,
-    contextWords: ['IMS', 'SUPPORT'],
-  };
   /** As a reset does: a temporary password in the directory and its record here. */
   const issue = async (password: string, minutes = 60) => {
     await users.setTemporaryPassword('demo', password);
@@ -44,7 +22,7 @@ function setup() {
 describe('signing in', () => {
   it('starts a server-side session stored by hash only', async () => {
     const { deps, sessions } = setup();
-    const result = await signIn('Demo', 'Correct-Horse-42', deps);
+    const result = await signIn('Demo', 'Correct-Horse-42', '203.0.113.7', deps);
     expect(result.kind).toBe('signed_in');
     if (result.kind !== 'signed_in') return;
     expect(result.session.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -55,36 +33,46 @@ describe('signing in', () => {
 
   it('signs in with the email address too', async () => {
     const { deps } = setup();
-    await expect(signIn('DEMO@example.com', 'Correct-Horse-42', deps)).resolves.toMatchObject({ username: 'demo' });
+    await expect(signIn('DEMO@example.com', 'Correct-Horse-42', '203.0.113.7', deps)).resolves.toMatchObject({
+      username: 'demo',
+    });
   });
 
   it('gives one answer for a wrong password and an unknown user', async () => {
     const { deps } = setup();
-    await expect(signIn('demo', 'wrong', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
-    await expect(signIn('nobody', 'wrong', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
-    await expect(signIn('nobody@example.com', 'wrong', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(signIn('demo', 'wrong', '203.0.113.7', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(signIn('nobody', 'wrong', '203.0.113.7', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(signIn('nobody@example.com', 'wrong', '203.0.113.7', deps)).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
   });
 
   it('refuses a disabled account even with the right password (cognito-local would let it in)', async () => {
     const { deps, users } = setup();
     users.add({ username: 'gone', email: 'gone@example.com', password: 'Correct-Horse-42', enabled: false });
     jest.spyOn(users, 'signIn').mockResolvedValue({ kind: 'signed_in', username: 'gone' });
-    await expect(signIn('gone', 'Correct-Horse-42', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(signIn('gone', 'Correct-Horse-42', '203.0.113.7', deps)).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
   });
 
   it('asks the directory the same two questions for a known and an unknown login', async () => {
     const { deps, users } = setup();
     const find = jest.spyOn(users, 'findByLogin');
     const auth = jest.spyOn(users, 'signIn');
-    await expect(signIn('nobody@example.com', 'x', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
-    await expect(signIn('demo@example.com', 'x', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(signIn('nobody@example.com', 'x', '203.0.113.7', deps)).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
+    await expect(signIn('demo@example.com', 'x', '203.0.113.7', deps)).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
     expect(find).toHaveBeenCalledTimes(2);
     expect(auth).toHaveBeenCalledTimes(2);
   });
 
   it('ends the session when it expires', async () => {
     const { deps, clock } = setup();
-    const result = await signIn('demo', 'Correct-Horse-42', deps);
+    const result = await signIn('demo', 'Correct-Horse-42', '203.0.113.7', deps);
     if (result.kind !== 'signed_in') throw new Error('expected a session');
     clock.advance(60 * 60_000);
     await expect(currentSession(result.session.value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
@@ -92,7 +80,7 @@ describe('signing in', () => {
 
   it('signs out on the server: the old cookie value no longer works', async () => {
     const { deps } = setup();
-    const result = await signIn('demo', 'Correct-Horse-42', deps);
+    const result = await signIn('demo', 'Correct-Horse-42', '203.0.113.7', deps);
     if (result.kind !== 'signed_in') throw new Error('expected a session');
     await signOut(result.session.value, deps);
     await expect(currentSession(result.session.value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
@@ -105,7 +93,7 @@ describe('a temporary password', () => {
     const { deps, issue, clock } = setup();
     await issue('Temporary-Pass-99');
     clock.advance(60 * 60_000);
-    await expect(signIn('demo', 'Temporary-Pass-99', deps)).rejects.toMatchObject({
+    await expect(signIn('demo', 'Temporary-Pass-99', '203.0.113.7', deps)).rejects.toMatchObject({
       code: 'temporary_password_expired',
     });
   });
@@ -117,14 +105,18 @@ describe('a temporary password', () => {
     jest
       .spyOn(users, 'signIn')
       .mockResolvedValue({ kind: 'new_password_required', username: 'demo', challengeSession: 's' });
-    await expect(signIn('demo', 'anything-at-all', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
-    await expect(signIn('demo', 'Temporary-Pass-99', deps)).resolves.toMatchObject({ kind: 'new_password_required' });
+    await expect(signIn('demo', 'anything-at-all', '203.0.113.7', deps)).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
+    await expect(signIn('demo', 'Temporary-Pass-99', '203.0.113.7', deps)).resolves.toMatchObject({
+      kind: 'new_password_required',
+    });
   });
 
   it('is forgotten once the user has chosen their own password', async () => {
     const { deps, issue, temporaryPasswords } = setup();
     await issue('Temporary-Pass-99');
-    const first = await signIn('demo', 'Temporary-Pass-99', deps);
+    const first = await signIn('demo', 'Temporary-Pass-99', '203.0.113.7', deps);
     if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
     await chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps);
     expect(temporaryPasswords.entries.size).toBe(0);
@@ -133,7 +125,7 @@ describe('a temporary password', () => {
   it('leads to a challenge, then a policy-checked new password, then a session', async () => {
     const { deps, issue } = setup();
     await issue('Temporary-Pass-99');
-    const first = await signIn('demo', 'Temporary-Pass-99', deps);
+    const first = await signIn('demo', 'Temporary-Pass-99', '203.0.113.7', deps);
     expect(first.kind).toBe('new_password_required');
     if (first.kind !== 'new_password_required') return;
     await expect(chooseNewPassword(first.challenge.value, 'weak', deps)).rejects.toMatchObject({
@@ -142,7 +134,9 @@ describe('a temporary password', () => {
     });
     const done = await chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps);
     expect(done).toMatchObject({ kind: 'signed_in', username: 'demo' });
-    await expect(signIn('demo', 'My-Own-Password-7', deps)).resolves.toMatchObject({ kind: 'signed_in' });
+    await expect(signIn('demo', 'My-Own-Password-7', '203.0.113.7', deps)).resolves.toMatchObject({
+      kind: 'signed_in',
+    });
   });
 
   it('refuses the new-password step without a live challenge', async () => {
@@ -151,7 +145,7 @@ describe('a temporary password', () => {
       code: 'challenge_expired',
     });
     await issue('Temporary-Pass-99');
-    const first = await signIn('demo', 'Temporary-Pass-99', deps);
+    const first = await signIn('demo', 'Temporary-Pass-99', '203.0.113.7', deps);
     if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
     clock.advance(181_000);
     await expect(chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps)).rejects.toMatchObject({
@@ -162,7 +156,7 @@ describe('a temporary password', () => {
   it('refuses the emailed password as the new password, and changes nothing', async () => {
     const { deps, issue, users, temporaryPasswords } = setup();
     await issue('Temporary-Pass-99');
-    const first = await signIn('demo', 'Temporary-Pass-99', deps);
+    const first = await signIn('demo', 'Temporary-Pass-99', '203.0.113.7', deps);
     if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
     const complete = jest.spyOn(users, 'completeNewPassword');
     await expect(chooseNewPassword(first.challenge.value, 'Temporary-Pass-99', deps)).rejects.toMatchObject({
@@ -181,7 +175,7 @@ describe('a temporary password', () => {
     const { deps, users } = setup();
     // Set in the directory (as the console or a lost write would), with no record here.
     await users.setTemporaryPassword('demo', 'Temporary-Pass-99');
-    await expect(signIn('demo', 'Temporary-Pass-99', deps)).rejects.toMatchObject({
+    await expect(signIn('demo', 'Temporary-Pass-99', '203.0.113.7', deps)).rejects.toMatchObject({
       code: 'temporary_password_expired',
     });
   });
@@ -189,7 +183,7 @@ describe('a temporary password', () => {
   it('fails closed at the new-password step when the record has gone', async () => {
     const { deps, issue, temporaryPasswords } = setup();
     await issue('Temporary-Pass-99');
-    const first = await signIn('demo', 'Temporary-Pass-99', deps);
+    const first = await signIn('demo', 'Temporary-Pass-99', '203.0.113.7', deps);
     if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
     await temporaryPasswords.clear('demo');
     await expect(chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps)).rejects.toMatchObject({

@@ -22,6 +22,7 @@ beforeEach(() => {
   dynamo.reset();
   cognito.reset();
   dynamo.on(PutCommand).resolves({});
+  dynamo.on(GetCommand).resolves({});
   cognito.on(AdminGetUserCommand).resolves({
     Username: 'demo',
     Enabled: true,
