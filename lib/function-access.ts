@@ -53,19 +53,16 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
   'password-reset-confirm': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     queryUserIndex: true,
-    userPool: [
-      'cognito-idp:AdminGetUser',
-      'cognito-idp:ListUsers',
-      'cognito-idp:AdminUserGlobalSignOut',
-      'cognito-idp:AdminSetUserPassword',
-    ],
+    // The link holds a username (never an address), so the account is read with AdminGetUser only.
+    userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminSetUserPassword'],
     sendEmails: ['newPassword'],
   },
   // Counts attempts per account, reads the temporary-password record, stores the session or
-  // challenge; ListUsers: an email address signs in as the account that owns it.
+  // challenge; finds the account first (AdminGetUser for a username, ListUsers for an email
+  // address) so both questions are asked for every login and disabled accounts are refused.
   'session-create': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    userPool: ['cognito-idp:ListUsers'],
+    userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers'],
   },
   // Reads and ends the challenge, clears the temporary-password record, stores the session.
   'session-new-password': {

@@ -14,6 +14,7 @@ import { cognitoTemporaryPasswordDays, lifetimeDefaults } from '../lambdas/defin
 import { passwordPolicy } from '../lambdas/definitions/password-policy';
 import { newTemporaryPassword } from '../lambdas/domain/secrets';
 import { emailTemplateContents } from '../lib/email-template-files';
+import { LOCAL_ADMIN_ACCESS_KEY } from './iam/admin-key';
 
 export interface LocalEndpoints {
   readonly dynamodb: string;
@@ -31,7 +32,7 @@ export interface Bootstrapped {
 
 const common = {
   region: 'eu-west-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  credentials: { accessKeyId: LOCAL_ADMIN_ACCESS_KEY, secretAccessKey: 'local' },
   maxAttempts: 1,
 };
 
@@ -65,9 +66,9 @@ export async function createTable(endpoint: string, tableName: string): Promise<
   dynamo.destroy();
 }
 
-export async function bootstrap(endpoints: LocalEndpoints): Promise<Bootstrapped> {
+/** templatePrefix: the deployed template's EMAIL_TEMPLATE_PREFIX, so the IAM grants on template names apply. */
+export async function bootstrap(endpoints: LocalEndpoints, templatePrefix = 'support-access'): Promise<Bootstrapped> {
   const tableName = 'support-access';
-  const templatePrefix = 'support-access';
   await createTable(endpoints.dynamodb, tableName);
 
   const cognito = new CognitoIdentityProviderClient({ ...common, endpoint: endpoints.cognito });

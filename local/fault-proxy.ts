@@ -2,6 +2,7 @@
 // connections open (the emulators drop them after 5 s, which resets a request that reuses one),
 // and it can be told to fail the next N matching calls the way AWS does on a bad day (5xx,
 // throttling), so the integration suite can prove that a failing dependency loses no request.
+// With a guard it first asks IAM (local/iam/) whether the caller may make the call at all.
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -25,12 +26,23 @@ const ERRORS: Record<FaultKind, { status: number; type: string }> = {
   throttle: { status: 400, type: 'ThrottlingException' },
 };
 
+/** Decides before anything else whether a call may go on; an answer is sent instead of forwarding. */
+export type ProxyGuard = (request: {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: Buffer;
+}) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
+
 export class FaultProxy {
   private server: Server | undefined;
   private rules: { rule: FaultRule; left: number }[] = [];
   injected = 0;
 
-  constructor(private readonly target: string) {}
+  constructor(
+    private readonly target: string,
+    private readonly guard?: ProxyGuard,
+  ) {}
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -59,6 +71,18 @@ export class FaultProxy {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
+    // As in AWS, authorisation comes before the service does (or fails to do) anything.
+    const refusal = await this.guard?.({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+    });
+    if (refusal) {
+      res.writeHead(refusal.status, refusal.headers);
+      res.end(refusal.body);
+      return;
+    }
     const call = `${req.headers['x-amz-target'] ?? ''} ${req.method} ${req.url} ${body.toString('utf8')}`;
     const active = this.rules.find(
       ({ rule, left }) => left > 0 && (rule.match ?? []).every((part) => call.includes(part)),

@@ -45,6 +45,10 @@ export class LocalQueue {
 
   constructor(private readonly options: LocalQueueOptions) {}
 
+  get name(): string {
+    return this.options.name;
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));

@@ -26,6 +26,10 @@ import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway';
 import { type Bootstrapped, bootstrap } from './bootstrap';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
 import { FaultProxy, type FaultRule } from './fault-proxy';
+import { IamEnforcer } from './iam/iam-enforcer';
+import { asFunction, installInProcessCallers } from './iam/in-process-callers';
+import { functionPolicies, LOCAL_REGION, templateSettings } from './iam/template-policies';
+import { loadTemplate } from './iam/template-source';
 import { LocalQueue } from './local-queue';
 
 export interface LocalStackOptions {
@@ -40,6 +44,8 @@ export interface LocalStackOptions {
   readonly queueRetryDelayMs?: number;
   /** Puts a fault-injecting proxy before each service, driven by POST /_local/faults (tests only). */
   readonly faultInjection?: boolean;
+  /** Appends each (function, action, allowed) the IAM proxies see to this file, as JSON lines. */
+  readonly iamCallLog?: string;
 }
 
 export interface LocalStack {
@@ -48,6 +54,8 @@ export interface LocalStack {
   readonly bootstrapped: Bootstrapped;
   readonly queue: LocalQueue;
   readonly endpoints: { readonly dynamodb: string; readonly cognito: string; readonly ses: string };
+  /** Checks every call of the handlers against their role in the synthesized template. */
+  readonly iam: IamEnforcer;
   stop(): Promise<void>;
 }
 
@@ -175,10 +183,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const item of started.reverse()) await item.stop().catch(() => undefined);
   };
   try {
+    // Before any handler's SDK client makes its first call (see in-process-callers.ts).
+    installInProcessCallers();
+    const template = await loadTemplate();
+    const settings = templateSettings(template.template);
     const [dynamo, ses, cognito] = await Promise.all([startDynamo(), startSes(), startCognito(dataDir)]);
     started.push(dynamo, ses, cognito as RunningEmulator);
     const endpoints = { dynamodb: dynamo.endpoint, ses: ses.endpoint, cognito: cognito.endpoint };
-    const bootstrapped = await bootstrap(endpoints);
+    const bootstrapped = await bootstrap(endpoints, settings.templatePrefix);
 
     const consumer = queueConsumers.resetRequests;
     const queue = new LocalQueue({
@@ -190,13 +202,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const queueUrl = await queue.start();
     started.push(queue);
 
-    // The handlers talk to each service through a proxy of ours. It keeps idle connections open far
+    // The handlers talk to each service through a proxy of ours. It checks each call against the
+    // calling function's role in the synthesized template (IAM), keeps idle connections open far
     // longer than the emulators do (they drop them after 5 s, and a request that reuses one at that
     // moment fails with ECONNRESET), and with faultInjection it can be told to fail calls.
+    const queueUrlForHandlers = (proxyEndpoint: string) => queueUrl.replace(queue.endpoint, proxyEndpoint);
+    const iam = new IamEnforcer(
+      functionPolicies(template.template, {
+        tableName: bootstrapped.tableName,
+        userPoolId: bootstrapped.userPoolId,
+        clientId: bootstrapped.clientId,
+        queueName: queue.name,
+        queueUrl,
+      }),
+      { origin: template.origin, ...(options.iamCallLog ? { callLog: options.iamCallLog } : {}) },
+    );
     const proxies = new Map<FaultService, FaultProxy>();
     const handlerEndpoints: Record<FaultService, string> = { ...endpoints, sqs: queue.endpoint };
     for (const service of Object.keys(handlerEndpoints) as FaultService[]) {
-      const proxy = new FaultProxy(handlerEndpoints[service]);
+      const iamService = service === 'dynamodb' || service === 'cognito' || service === 'sqs' ? service : 'ses';
+      const proxy = new FaultProxy(handlerEndpoints[service], (request) => iam.check(iamService, request));
       handlerEndpoints[service] = await proxy.start();
       proxies.set(service, proxy);
       started.push(proxy);
@@ -218,7 +243,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const portalName = options.portalName ?? process.env.PORTAL_NAME ?? portalDefaults.name;
 
     Object.assign(process.env, {
-      AWS_REGION: 'eu-west-1',
+      AWS_REGION: LOCAL_REGION,
+      // Replaced per call by the calling handler's name (in-process-callers.ts); a call made outside
+      // a handler is signed "local", which no role in the template answers to, and is refused.
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_MAX_ATTEMPTS: '1',
@@ -229,12 +256,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       TABLE_NAME: bootstrapped.tableName,
       USER_POOL_ID: bootstrapped.userPoolId,
       USER_POOL_CLIENT_ID: bootstrapped.clientId,
-      SENDER_EMAIL: 'no-reply@support.example.com',
-      OPS_EMAIL: 'ops@support.example.com',
+      SENDER_EMAIL: settings.senderEmail ?? 'no-reply@support.example.com',
+      OPS_EMAIL: settings.opsEmail ?? 'ops@support.example.com',
       EMAIL_TEMPLATE_PREFIX: bootstrapped.templatePrefix,
       SITE_URL: url,
       // The SDK sends to the queue URL's host, so the URL names the proxy when there is one.
-      RESET_QUEUE_URL: queueUrl.replace(queue.endpoint, handlerEndpoints.sqs),
+      RESET_QUEUE_URL: queueUrlForHandlers(handlerEndpoints.sqs),
       COGNITO_GLOBAL_SIGN_OUT: 'unsupported',
       PORTAL_NAME: portalName,
       ...options.env,
@@ -243,10 +270,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const handlers = new Map<string, ApiHandler>();
     for (const route of Object.values(apiRoutes) as ApiRoute[]) {
       const module = (await import(`../lambdas/handlers/${route.handler}`)) as { handler: ApiHandler };
-      handlers.set(`${route.method} ${route.path}`, module.handler);
+      handlers.set(`${route.method} ${route.path}`, (event, context) =>
+        asFunction(route.handler, () => module.handler(event, context)),
+      );
     }
     const worker = (await import(`../lambdas/handlers/${consumer.handler}`)) as { handler: QueueHandler };
-    queue.attach(worker.handler);
+    queue.attach((event) => asFunction(consumer.handler, () => worker.handler(event)));
 
     const site = buildSite({
       outDir: join(dataDir, 'site'),
@@ -303,6 +332,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         writeApiGatewayResult(res, await controlFaults(req, method, proxies));
         return;
       }
+      if (path === '/_local/iam-calls' && method === 'GET') {
+        writeApiGatewayResult(res, {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          body: JSON.stringify(iam.calls()),
+        });
+        return;
+      }
       if (path === '/_local/queue' && method === 'GET') {
         writeApiGatewayResult(res, {
           statusCode: 200,
@@ -351,6 +388,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       bootstrapped,
       queue,
       endpoints,
+      iam,
       stop: async () => {
         await stopAll();
         if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -19,6 +19,7 @@ import {
 } from '../lambdas/domain/credential-requests';
 import type { AccountSummary, CredentialRequestRecord, CredentialRequestStatus } from '../lambdas/domain/ports';
 import { type Log, systemClock } from '../lambdas/domain/ports';
+import { LOCAL_ADMIN_ACCESS_KEY } from '../local/iam/admin-key';
 import type { OpsSettings } from './settings';
 
 export interface OpsService {
@@ -40,7 +41,9 @@ export function opsService(settings: OpsSettings, options: { decidedBy: string; 
   const base = {
     region: settings.region,
     ...(settings.profile ? { profile: settings.profile } : {}),
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 } : {}),
+    ...(local
+      ? { credentials: { accessKeyId: LOCAL_ADMIN_ACCESS_KEY, secretAccessKey: 'local' }, maxAttempts: 1 }
+      : {}),
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
   };
   const dynamo = new DynamoDBClient({ ...base, ...(local ? { endpoint: local.dynamodb } : {}) });

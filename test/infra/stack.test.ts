@@ -308,7 +308,6 @@ describe('functions', () => {
       'cognito-idp:AdminGetUser user pool',
       'cognito-idp:AdminSetUserPassword user pool',
       'cognito-idp:AdminUserGlobalSignOut user pool',
-      'cognito-idp:ListUsers user pool',
       'dynamodb:DeleteItem table',
       'dynamodb:GetItem table',
       'dynamodb:PutItem table',
@@ -320,6 +319,7 @@ describe('functions', () => {
       'ses:SendEmail template new-password',
     ],
     'session-create': [
+      'cognito-idp:AdminGetUser user pool',
       'cognito-idp:ListUsers user pool',
       'dynamodb:GetItem table',
       'dynamodb:PutItem table',
