@@ -133,6 +133,7 @@ const rateLimitsOverride = z.strictObject({
   signInPerAccount: rateLimitShape.optional(),
   signInPerAccountAndSource: backoffShape.optional(),
   credentialRequestsPerEmail: rateLimitShape.optional(),
+  secondFactorPerAccount: rateLimitShape.optional(),
   perIp: z
     .strictObject(
       Object.fromEntries(Object.keys(rateLimitDefaults.perIp).map((name) => [name, rateLimitShape.optional()])),
@@ -161,6 +162,7 @@ export function rateLimitConfig(env: Env = process.env): RateLimits {
     signInPerAccount: override.signInPerAccount ?? rateLimitDefaults.signInPerAccount,
     signInPerAccountAndSource: override.signInPerAccountAndSource ?? rateLimitDefaults.signInPerAccountAndSource,
     credentialRequestsPerEmail: override.credentialRequestsPerEmail ?? rateLimitDefaults.credentialRequestsPerEmail,
+    secondFactorPerAccount: override.secondFactorPerAccount ?? rateLimitDefaults.secondFactorPerAccount,
     perIp: { ...rateLimitDefaults.perIp, ...(override.perIp as Partial<RateLimits['perIp']> | undefined) },
   };
 }
@@ -184,4 +186,12 @@ export function opsConfig(env: Env = process.env): OpsConfig {
     );
   }
   return { opsEmail, commandArgs };
+}
+
+/** REQUIRE_SECOND_FACTOR=true: everyone must have a second factor, set up at the next sign-in. */
+export function requireSecondFactorEnv(env: Env = process.env): boolean {
+  const raw = env.REQUIRE_SECOND_FACTOR?.trim().toLowerCase();
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(`REQUIRE_SECOND_FACTOR must be "true" or "false", got "${raw}"`);
 }

@@ -1,11 +1,20 @@
 // What the session handlers share: their dependencies and how a sign-in result becomes cookies.
-import { lifetimeConfig, siteConfig } from './config';
+import { lifetimeConfig, requireSecondFactorEnv, siteConfig } from './config';
 import { lifetimeDefaults } from './definitions/lifetimes';
+import { secondStepDefaults } from './definitions/second-factors';
 import { systemClock } from './domain/ports';
 import type { SessionDeps, SignInResult } from './domain/sessions';
 import type { RequestScope } from './http/handler';
 import { clearCookie, json, type Response, setCookie } from './http/responses';
-import { rateCounter, rateLimits, sessionStore, temporaryPasswordStore, userDirectory } from './wiring';
+import {
+  factorStore,
+  rateCounter,
+  rateLimits,
+  secretSealer,
+  sessionStore,
+  temporaryPasswordStore,
+  userDirectory,
+} from './wiring';
 
 export const site = siteConfig();
 const contextWords = [...site.portalName.split(/\s+/), site.portalName, 'password', 'support', 'welcome'];
@@ -15,6 +24,8 @@ const sessions = sessionStore();
 const temporaryPasswords = temporaryPasswordStore();
 const counter = rateCounter();
 const limits = rateLimits();
+const factors = factorStore();
+const requireSecondFactor = requireSecondFactorEnv();
 
 export function sessionDeps(scope: RequestScope): SessionDeps {
   return {
@@ -32,10 +43,36 @@ export function sessionDeps(scope: RequestScope): SessionDeps {
     sessionMinutes,
     challengeSeconds: lifetimeDefaults.challengeSeconds,
     contextWords,
+    factors,
+    sealer: secretSealer,
+    secondFactorLimit: limits.secondFactorPerAccount,
+    issuer: site.portalName,
+    secondStepSeconds: secondStepDefaults.stepSeconds,
+    requireSecondFactor,
   };
 }
 
 export function signInResponse(result: SignInResult): Response {
+  if (result.kind === 'second_factor_required' || result.kind === 'enrolment_required') {
+    const verify = result.kind === 'second_factor_required';
+    return json(
+      200,
+      {
+        challenge: verify ? 'SECOND_FACTOR' : 'SECOND_FACTOR_SETUP',
+        username: result.username,
+        ...(verify ? { methods: result.methods } : {}),
+        message: verify
+          ? 'Enter the code from your authenticator app (or a recovery code) to finish signing in.'
+          : 'Set up an authenticator app to finish signing in: this portal requires a second factor.',
+      },
+      {
+        cookies: [
+          setCookie('step', result.step.value, result.step.maxAgeSeconds, site.secureCookies),
+          clearCookie('challenge', site.secureCookies),
+        ],
+      },
+    );
+  }
   if (result.kind === 'new_password_required') {
     return json(
       200,
@@ -54,6 +91,7 @@ export function signInResponse(result: SignInResult): Response {
       cookies: [
         setCookie('session', result.session.value, result.session.maxAgeSeconds, site.secureCookies),
         clearCookie('challenge', site.secureCookies),
+        clearCookie('step', site.secureCookies),
       ],
     },
   );

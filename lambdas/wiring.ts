@@ -1,16 +1,18 @@
 // Builds the adapters the handlers use, each once per container and only when a handler asks for
 // it, so every function needs only its own environment variables and permissions.
 
-import { cognitoClient, dynamoDocumentClient, sesClient, sqsClient } from './adapters/aws-clients';
+import { cognitoClient, dynamoDocumentClient, kmsClient, sesClient, sqsClient } from './adapters/aws-clients';
 import { CognitoAccountAdmin } from './adapters/cognito-accounts';
 import { CognitoUserDirectory } from './adapters/cognito-directory';
 import { DynamoCredentialRequestStore } from './adapters/dynamodb-credential-requests';
+import { DynamoFactorStore } from './adapters/dynamodb-factors';
 import {
   DynamoRateCounter,
   DynamoResetTokenStore,
   DynamoSessionStore,
   DynamoTemporaryPasswordStore,
 } from './adapters/dynamodb-store';
+import { KmsSecretSealer } from './adapters/kms-sealer';
 import { SesCredentialMailer } from './adapters/ses-credential-mailer';
 import { SesMailer } from './adapters/ses-mailer';
 import { SqsResetRequestQueue } from './adapters/sqs-queue';
@@ -21,9 +23,11 @@ import type {
   AccountAdmin,
   CredentialMailer,
   CredentialRequestStore,
+  FactorStore,
   Mailer,
   ResetRequestQueue,
   ResetTokenStore,
+  SecretSealer,
   SessionStore,
   TemporaryPasswordStore,
   UserDirectory,
@@ -50,6 +54,23 @@ export const tokenStore = /* @__PURE__ */ once(
 export const sessionStore = /* @__PURE__ */ once(
   (): SessionStore => new DynamoSessionStore(documentClient(), tableName()),
 );
+
+export const factorStore = /* @__PURE__ */ once(
+  (): FactorStore => new DynamoFactorStore(documentClient(), tableName()),
+);
+
+const kmsSealer = /* @__PURE__ */ once(
+  (): SecretSealer => new KmsSecretSealer(kmsClient(), requiredEnv('FACTOR_KEY_ID')),
+);
+
+/**
+ * The sealer, built at its first use: only functions that open or seal a secret hold the key's
+ * grant and FACTOR_KEY_ID, yet every session handler shares one set of dependencies.
+ */
+export const secretSealer: SecretSealer = {
+  seal: (plaintext, username) => kmsSealer().seal(plaintext, username),
+  open: (sealed, username) => kmsSealer().open(sealed, username),
+};
 
 export const temporaryPasswordStore = /* @__PURE__ */ once(
   (): TemporaryPasswordStore => new DynamoTemporaryPasswordStore(documentClient(), tableName()),

@@ -12,12 +12,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { lifetimeDefaults } from '../definitions/lifetimes';
+import type { AuthenticationMethod } from '../definitions/second-factors';
 import type {
   ChallengeRecord,
   ClaimResult,
   ResetTokenRecord,
   ResetTokenStatus,
   ResetTokenStore,
+  SecondStepRecord,
   SessionRecord,
   SessionStore,
   TemporaryPasswordRecord,
@@ -35,6 +37,7 @@ export const tableKeys = {
 const TOKEN = 'TOKEN';
 const SESSION = 'SESSION';
 const CHALLENGE = 'CHALLENGE';
+const SECOND_STEP = 'STEP';
 const TEMPORARY_PASSWORD = 'TEMP';
 const RATE = 'RATE';
 
@@ -180,6 +183,16 @@ export class DynamoResetTokenStore implements ResetTokenStore {
   }
 }
 
+function toSession(hash: string, item: Record<string, unknown>): SessionRecord {
+  return {
+    hash,
+    username: String(item.username),
+    createdAt: Number(item.createdAt),
+    expiresAt: Number(item.expiresAt),
+    ...(Array.isArray(item.amr) ? { amr: item.amr as AuthenticationMethod[] } : {}),
+  };
+}
+
 export class DynamoSessionStore implements SessionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -197,6 +210,7 @@ export class DynamoSessionStore implements SessionStore {
           username: session.username,
           createdAt: session.createdAt,
           expiresAt: session.expiresAt,
+          ...(session.amr ? { amr: [...session.amr] } : {}),
           ttl: ttlSeconds(session.expiresAt),
         },
       }),
@@ -205,9 +219,60 @@ export class DynamoSessionStore implements SessionStore {
 
   async findSession(hash: string, now: number): Promise<SessionRecord | undefined> {
     const item = await this.get(SESSION, hash, now);
-    return item
-      ? { hash, username: String(item.username), createdAt: Number(item.createdAt), expiresAt: Number(item.expiresAt) }
-      : undefined;
+    return item ? toSession(hash, item) : undefined;
+  }
+
+  async listSessions(username: string, now: number): Promise<SessionRecord[]> {
+    const sessions: SessionRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: tableKeys.userIndex.name,
+          KeyConditionExpression: 'userPk = :user AND begins_with(userSk, :kind)',
+          ExpressionAttributeValues: { ':user': userPk(username), ':kind': `${SESSION}#` },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (Number(item.expiresAt) > now) sessions.push(toSession(String(item.pk).slice(SESSION.length + 1), item));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return sessions;
+  }
+
+  async createSecondStep(step: SecondStepRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...key(SECOND_STEP, step.hash),
+          username: step.username,
+          purpose: step.purpose,
+          amr: [...step.amr],
+          expiresAt: step.expiresAt,
+          ttl: ttlSeconds(step.expiresAt),
+        },
+      }),
+    );
+  }
+
+  async findSecondStep(hash: string, now: number): Promise<SecondStepRecord | undefined> {
+    const item = await this.get(SECOND_STEP, hash, now);
+    if (!item || (item.purpose !== 'verify' && item.purpose !== 'enrol')) return undefined;
+    return {
+      hash,
+      username: String(item.username),
+      purpose: item.purpose,
+      amr: Array.isArray(item.amr) ? (item.amr as AuthenticationMethod[]) : [],
+      expiresAt: Number(item.expiresAt),
+    };
+  }
+
+  async deleteSecondStep(hash: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key(SECOND_STEP, hash) }));
   }
 
   async deleteSession(hash: string): Promise<void> {

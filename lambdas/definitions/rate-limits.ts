@@ -41,6 +41,11 @@ export const rateLimitDefaults = {
   /** Credential requests for one email address (known or not); further ones get a 429. */
   credentialRequestsPerEmail: { limit: 3, windowSeconds: 86_400 },
   /**
+   * Wrong second-factor codes (authenticator or recovery) for one account, from every source. Ten
+   * tries in 15 minutes against 3 live six-digit codes: about 1 in 33,000 per window.
+   */
+  secondFactorPerAccount: { limit: 10, windowSeconds: 900 },
+  /**
    * Requests per source (IPv4 address or IPv6 /64), per endpoint (handler name from routes.ts).
    * session-create's counts sign-in FAILURES from the source, whatever the login (spraying many
    * accounts), inside sign-in, so a correct password costs nothing and a live temporary password
@@ -54,12 +59,20 @@ export const rateLimitDefaults = {
     'session-get': { limit: 300, windowSeconds: 900 },
     'session-delete': { limit: 60, windowSeconds: 900 },
     'credential-request': { limit: 10, windowSeconds: 3600 },
+    'session-second-factor': { limit: 30, windowSeconds: 900 },
+    'account-get': { limit: 300, windowSeconds: 900 },
+    'account-totp-start': { limit: 20, windowSeconds: 900 },
+    'account-totp-confirm': { limit: 30, windowSeconds: 900 },
+    'account-totp-remove': { limit: 20, windowSeconds: 900 },
+    'account-recovery-codes': { limit: 20, windowSeconds: 900 },
+    'account-sessions-revoke': { limit: 20, windowSeconds: 900 },
   },
 } as const satisfies {
   resetEmailsPerAccount: RateLimit;
   signInPerAccount: RateLimit;
   signInPerAccountAndSource: SignInBackoff;
   credentialRequestsPerEmail: RateLimit;
+  secondFactorPerAccount: RateLimit;
   perIp: Record<string, RateLimit>;
 };
 
@@ -70,5 +83,6 @@ export interface RateLimits {
   readonly signInPerAccount: RateLimit;
   readonly signInPerAccountAndSource: SignInBackoff;
   readonly credentialRequestsPerEmail: RateLimit;
+  readonly secondFactorPerAccount: RateLimit;
   readonly perIp: Readonly<Record<IpLimitedEndpoint, RateLimit>>;
 }

@@ -13,6 +13,10 @@ export type DomainErrorCode =
   | 'temporary_password_expired'
   | 'not_signed_in'
   | 'rate_limited'
+  | 'second_factor_invalid'
+  | 'second_step_expired'
+  | 'factor_exists'
+  | 'enrolment_missing'
   | 'temporarily_unavailable';
 
 export class DomainError extends Error {
@@ -81,5 +85,25 @@ export class TemporarilyUnavailable extends DomainError {
   constructor(operation: string, cause?: unknown) {
     super('temporarily_unavailable', `${operation} failed`);
     if (cause !== undefined) this.cause = cause;
+  }
+}
+export class SecondFactorInvalid extends DomainError {
+  constructor() {
+    super('second_factor_invalid', 'the code is wrong, already used or too old');
+  }
+}
+export class SecondStepExpired extends DomainError {
+  constructor() {
+    super('second_step_expired', 'the second step of the sign-in is missing or has expired');
+  }
+}
+export class FactorExists extends DomainError {
+  constructor() {
+    super('factor_exists', 'an authenticator app is already set up');
+  }
+}
+export class EnrolmentMissing extends DomainError {
+  constructor() {
+    super('enrolment_missing', 'no authenticator set-up is waiting for its first code');
   }
 }

@@ -1,5 +1,6 @@
 import type { CredentialRequestFields } from '../definitions/credential-request';
 import type { Language } from '../definitions/languages';
+import type { AuthenticationMethod } from '../definitions/second-factors';
 
 // The ports the domain talks through. Adapters in lambdas/adapters/ implement them for AWS; tests
 // implement them in memory. Nothing here knows about an SDK.
@@ -64,6 +65,20 @@ export interface SessionRecord {
   readonly username: string;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** How the person proved who they are (RFC 8176 values); older records have none. */
+  readonly amr?: readonly AuthenticationMethod[];
+}
+
+/**
+ * The password was right and a second factor is still due (`verify`), or must first be set up
+ * because the deployment requires one (`enrol`). No session exists until it is done.
+ */
+export interface SecondStepRecord {
+  readonly hash: string;
+  readonly username: string;
+  readonly purpose: 'verify' | 'enrol';
+  readonly amr: readonly AuthenticationMethod[];
+  readonly expiresAt: number;
 }
 
 export interface ChallengeRecord {
@@ -83,6 +98,59 @@ export interface SessionStore {
   createChallenge(challenge: ChallengeRecord): Promise<void>;
   findChallenge(hash: string, now: number): Promise<ChallengeRecord | undefined>;
   deleteChallenge(hash: string): Promise<void>;
+  createSecondStep(step: SecondStepRecord): Promise<void>;
+  findSecondStep(hash: string, now: number): Promise<SecondStepRecord | undefined>;
+  deleteSecondStep(hash: string): Promise<void>;
+  /** The user's live sessions, for the account page. */
+  listSessions(username: string, now: number): Promise<SessionRecord[]>;
+}
+
+/** An authenticator-app secret, sealed by the SecretSealer; `confirmed` once a first code matched. */
+export interface TotpFactor {
+  readonly username: string;
+  readonly sealedSecret: string;
+  readonly confirmed: boolean;
+  readonly createdAt: number;
+  /** Until when an unconfirmed enrolment may be confirmed. */
+  readonly expiresAt?: number;
+  /** The last time step whose code was accepted: it and older steps are never accepted again. */
+  readonly lastStep?: number;
+  readonly lastUsedAt?: number;
+}
+
+/** Which second factors a user has, for the sign-in decision and the account page. */
+export interface FactorSummary {
+  readonly totp: boolean;
+  readonly recoveryCodesLeft: number;
+  readonly passkeys: number;
+}
+
+/** Second factors in the table: pk USER#<username>, sk TOTP | RECOVERY#<hash> | PASSKEY#<id>. */
+export interface FactorStore {
+  summary(username: string): Promise<FactorSummary>;
+  findTotp(username: string): Promise<TotpFactor | undefined>;
+  /** Stores an unconfirmed secret; false (nothing written) when a confirmed one exists. */
+  startTotp(factor: TotpFactor): Promise<boolean>;
+  /**
+   * Confirms the unconfirmed secret and spends `step`; false when it is no longer unconfirmed,
+   * has lapsed, or (another request) confirmed it first.
+   */
+  confirmTotp(username: string, sealedSecret: string, step: number, now: number): Promise<boolean>;
+  /** Spends `step` if it is newer than the last accepted one; false for a replay. Atomic. */
+  useTotpStep(username: string, step: number, now: number): Promise<boolean>;
+  deleteTotp(username: string): Promise<void>;
+  /** Puts the new codes (by hash), then removes every older one. */
+  replaceRecoveryCodes(username: string, hashes: readonly string[], now: number): Promise<void>;
+  /** Marks an unused code used; false when it is unknown or already used. Atomic. */
+  useRecoveryCode(username: string, hash: string, now: number): Promise<boolean>;
+  /** Removes every second factor of the user (an ops reset); returns how many items went. */
+  deleteAll(username: string): Promise<number>;
+}
+
+/** Encrypts small secrets at rest (KMS in AWS and locally), bound to the user they belong to. */
+export interface SecretSealer {
+  seal(plaintext: Uint8Array, username: string): Promise<string>;
+  open(sealed: string, username: string): Promise<Uint8Array>;
 }
 
 /** The temporary password this app issued to a user: its hash and how long it may be used. */

@@ -1,12 +1,14 @@
 // Signing in, the forced choice of a new password after a temporary one, and server-side
 // sessions: the browser holds only a random id; the table holds its hash, so sign-out is real.
 import { serverOnlyRules } from '../definitions/password-policy';
+import type { AuthenticationMethod } from '../definitions/second-factors';
 import { unmetPasswordRulesOnServer } from './common-passwords';
 import {
   ChallengeExpired,
   InvalidCredentials,
   NotSignedIn,
   PasswordPolicyViolation,
+  SecondStepExpired,
   TemporaryPasswordExpired,
 } from './errors';
 import { normaliseLogin } from './password-reset';
@@ -19,10 +21,11 @@ import type {
   TemporaryPasswordStore,
   UserDirectory,
 } from './ports';
+import { confirmTotpEnrolment, type FactorDeps, type SecondFactorProof, verifySecondFactor } from './second-factors';
 import { hashTemporaryPassword, hashToken, isWellFormedToken, newToken, sameHash } from './secrets';
 import { type SignInLimitDeps, signInGate } from './sign-in-limits';
 
-export interface SessionDeps extends SignInLimitDeps {
+export interface SessionDeps extends SignInLimitDeps, FactorDeps {
   readonly users: UserDirectory;
   readonly sessions: SessionStore;
   readonly temporaryPasswords: TemporaryPasswordStore;
@@ -32,6 +35,10 @@ export interface SessionDeps extends SignInLimitDeps {
   readonly challengeSeconds: number;
   /** Words a new password must not be made of: the portal's name and the like. */
   readonly contextWords: readonly string[];
+  /** How long the second step may wait after the password (or new password) was accepted. */
+  readonly secondStepSeconds: number;
+  /** Everyone must have a second factor: one without is asked to set one up before any session. */
+  readonly requireSecondFactor: boolean;
 }
 
 /** A cookie to set: its raw value goes to the browser once and is stored only as a hash. */
@@ -42,9 +49,22 @@ export interface IssuedSecret {
 
 export type SignInResult =
   | { readonly kind: 'signed_in'; readonly username: string; readonly session: IssuedSecret }
-  | { readonly kind: 'new_password_required'; readonly username: string; readonly challenge: IssuedSecret };
+  | { readonly kind: 'new_password_required'; readonly username: string; readonly challenge: IssuedSecret }
+  /** The password was right; a code (or passkey) is due before any session exists. */
+  | {
+      readonly kind: 'second_factor_required';
+      readonly username: string;
+      readonly methods: readonly ('totp' | 'recovery' | 'passkey')[];
+      readonly step: IssuedSecret;
+    }
+  /** The password was right; the deployment requires a second factor and this account has none yet. */
+  | { readonly kind: 'enrolment_required'; readonly username: string; readonly step: IssuedSecret };
 
-async function startSession(username: string, deps: SessionDeps): Promise<IssuedSecret> {
+async function startSession(
+  username: string,
+  amr: readonly AuthenticationMethod[],
+  deps: SessionDeps,
+): Promise<IssuedSecret> {
   const value = newToken();
   const now = deps.clock.now();
   await deps.sessions.createSession({
@@ -52,8 +72,85 @@ async function startSession(username: string, deps: SessionDeps): Promise<Issued
     username,
     createdAt: now,
     expiresAt: now + deps.sessionMinutes * 60_000,
+    amr,
   });
+  deps.log.info('signed in', { username, amr });
   return { value, maxAgeSeconds: deps.sessionMinutes * 60 };
+}
+
+/**
+ * The password (or the new password of a reset) was accepted. A person with a second factor must
+ * still pass it, and a deployment that requires one makes a person without one set it up, before
+ * any session exists: a reset by email never bypasses the factor (ASVS 6.4.3).
+ */
+async function afterPassword(username: string, deps: SessionDeps): Promise<SignInResult> {
+  const factors = await deps.factors.summary(username);
+  const hasFactor = factors.totp || factors.passkeys > 0;
+  if (!hasFactor && !deps.requireSecondFactor) {
+    return { kind: 'signed_in', username, session: await startSession(username, ['pwd'], deps) };
+  }
+  const value = newToken();
+  await deps.sessions.createSecondStep({
+    hash: hashToken(value),
+    username,
+    purpose: hasFactor ? 'verify' : 'enrol',
+    amr: ['pwd'],
+    expiresAt: deps.clock.now() + deps.secondStepSeconds * 1000,
+  });
+  const step = { value, maxAgeSeconds: deps.secondStepSeconds };
+  if (!hasFactor) {
+    deps.log.info('sign-in needs a second factor set up first', { username });
+    return { kind: 'enrolment_required', username, step };
+  }
+  const methods: ('totp' | 'recovery' | 'passkey')[] = [];
+  if (factors.totp) methods.push('totp');
+  if (factors.passkeys > 0) methods.push('passkey');
+  if (factors.recoveryCodesLeft > 0) methods.push('recovery');
+  deps.log.info('sign-in needs the second factor', { username, methods });
+  return { kind: 'second_factor_required', username, methods, step };
+}
+
+async function findStep(
+  stepValue: string | undefined,
+  purpose: 'verify' | 'enrol',
+  deps: SessionDeps,
+): Promise<{ hash: string; username: string; amr: readonly AuthenticationMethod[] }> {
+  if (!stepValue || !isWellFormedToken(stepValue)) throw new SecondStepExpired();
+  const hash = hashToken(stepValue);
+  const step = await deps.sessions.findSecondStep(hash, deps.clock.now());
+  if (!step || step.purpose !== purpose) throw new SecondStepExpired();
+  return { hash, username: step.username, amr: step.amr };
+}
+
+/** The second step of a sign-in: a code from the authenticator app or a recovery code. */
+export async function completeSecondStep(
+  stepValue: string | undefined,
+  proof: SecondFactorProof,
+  deps: SessionDeps,
+): Promise<SignInResult> {
+  const step = await findStep(stepValue, 'verify', deps);
+  await verifySecondFactor(step.username, proof, deps);
+  await deps.sessions.deleteSecondStep(step.hash);
+  const amr: AuthenticationMethod[] = [...step.amr, proof.method === 'totp' ? 'otp' : 'mfa'];
+  return { kind: 'signed_in', username: step.username, session: await startSession(step.username, amr, deps) };
+}
+
+/** Who may set up an authenticator while signing in (the deployment requires one): the step's user. */
+export async function enrolmentStepUser(stepValue: string | undefined, deps: SessionDeps): Promise<string> {
+  return (await findStep(stepValue, 'enrol', deps)).username;
+}
+
+/** The required set-up during sign-in is confirmed by its first code; then the session starts. */
+export async function completeEnrolmentStep(
+  stepValue: string | undefined,
+  code: string,
+  deps: SessionDeps,
+): Promise<{ result: SignInResult; recoveryCodes: string[] }> {
+  const step = await findStep(stepValue, 'enrol', deps);
+  const { recoveryCodes } = await confirmTotpEnrolment(step.username, code, deps);
+  await deps.sessions.deleteSecondStep(step.hash);
+  const session = await startSession(step.username, [...step.amr, 'otp'], deps);
+  return { result: { kind: 'signed_in', username: step.username, session }, recoveryCodes };
 }
 
 async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<SignInResult> {
@@ -61,8 +158,7 @@ async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<Sign
     case 'invalid_credentials':
       throw new InvalidCredentials();
     case 'signed_in':
-      deps.log.info('signed in', { username: outcome.username });
-      return { kind: 'signed_in', username: outcome.username, session: await startSession(outcome.username, deps) };
+      return afterPassword(outcome.username, deps);
     case 'new_password_required': {
       const value = newToken();
       await deps.sessions.createChallenge({
@@ -170,11 +266,15 @@ export async function chooseNewPassword(
   return toResult(outcome, deps);
 }
 
-export async function currentSession(value: string | undefined, deps: SessionDeps): Promise<{ username: string }> {
+export async function currentSession(
+  value: string | undefined,
+  deps: Pick<SessionDeps, 'sessions' | 'clock'>,
+): Promise<{ username: string; hash: string; amr: readonly AuthenticationMethod[] }> {
   if (!value || !isWellFormedToken(value)) throw new NotSignedIn();
-  const session = await deps.sessions.findSession(hashToken(value), deps.clock.now());
+  const hash = hashToken(value);
+  const session = await deps.sessions.findSession(hash, deps.clock.now());
   if (!session) throw new NotSignedIn();
-  return { username: session.username };
+  return { username: session.username, hash, amr: session.amr ?? [] };
 }
 
 /** Ends the session on the server; signing out twice is not an error. */

@@ -74,6 +74,23 @@ export const problems: Record<ProblemCode, ProblemDefinition> = {
     status: 429,
     message: 'Too many attempts in a short time. Please wait a few minutes, then try again.',
   },
+  second_factor_invalid: {
+    status: 401,
+    message:
+      'That code is not right, or it was already used. Type the current code from your authenticator app (or an unused recovery code) and try again.',
+  },
+  second_step_expired: {
+    status: 401,
+    message: 'The second step of signing in has expired. Sign in again with your password.',
+  },
+  factor_exists: {
+    status: 409,
+    message: 'An authenticator app is already set up. Remove it first if you want to set up another one.',
+  },
+  enrolment_missing: {
+    status: 409,
+    message: 'No authenticator set-up is waiting, or it took too long. Start the set-up again and scan the new code.',
+  },
   temporarily_unavailable: {
     status: 503,
     message: 'We could not finish this just now and nothing was changed. Please try again in a minute.',

@@ -48,6 +48,8 @@ export function problem(
 export const cookieNames = {
   session: 'sa_session',
   challenge: 'sa_challenge',
+  /** The second step of a sign-in (a code still due), never a session. */
+  step: 'sa_step',
 } as const;
 
 export type CookieName = keyof typeof cookieNames;

@@ -176,6 +176,12 @@ const en = {
     'error.temporary_password_expired':
       'The password from the email has expired: it works only for a short time. Use "Forgot your password?" to get a new one.',
     'error.not_signed_in': 'You are not signed in. Sign in to continue.',
+    'error.second_factor_invalid':
+      'That code is not right, or it was already used. Type the current code from your authenticator app (or an unused recovery code) and try again.',
+    'error.second_step_expired': 'The second step of signing in has expired. Sign in again with your password.',
+    'error.factor_exists': 'An authenticator app is already set up. Remove it first if you want to set up another one.',
+    'error.enrolment_missing':
+      'No authenticator set-up is waiting, or it took too long. Start the set-up again and scan the new code.',
     'error.rate_limited': 'Too many attempts in a short time. Please wait a few minutes, then try again.',
     'error.temporarily_unavailable':
       'We could not finish this just now and nothing was changed. Please try again in a minute.',
@@ -368,6 +374,12 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'error.temporary_password_expired':
       'La password ricevuta via email è scaduta: funziona solo per poco tempo. Usa "Password dimenticata?" per riceverne una nuova.',
     'error.not_signed_in': 'Non hai effettuato l’accesso. Accedi per continuare.',
+    'error.second_factor_invalid':
+      'Il codice non è corretto, o è già stato usato. Inserisci il codice attuale della tua app di autenticazione (o un codice di recupero non usato) e riprova.',
+    'error.second_step_expired': 'Il secondo passaggio dell’accesso è scaduto. Accedi di nuovo con la tua password.',
+    'error.factor_exists': 'Un’app di autenticazione è già configurata. Rimuovila prima se vuoi configurarne un’altra.',
+    'error.enrolment_missing':
+      'Nessuna configurazione dell’autenticatore è in attesa, o è passato troppo tempo. Ricomincia e scansiona il nuovo codice.',
     'error.rate_limited': 'Troppi tentativi in poco tempo. Attendi qualche minuto, poi riprova.',
     'error.temporarily_unavailable':
       'Non siamo riusciti a completare l’operazione e non è stato cambiato nulla. Riprova tra un minuto.',

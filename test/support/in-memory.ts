@@ -13,6 +13,7 @@ import type {
   ResetRequestQueue,
   ResetTokenRecord,
   ResetTokenStore,
+  SecondStepRecord,
   SessionRecord,
   SessionStore,
   SignInOutcome,
@@ -102,6 +103,20 @@ export class MemorySessionStore implements SessionStore {
   }
   async deleteChallenge(hash: string): Promise<void> {
     this.challenges.delete(hash);
+  }
+  readonly secondSteps = new Map<string, SecondStepRecord>();
+  async createSecondStep(step: SecondStepRecord): Promise<void> {
+    this.secondSteps.set(step.hash, step);
+  }
+  async findSecondStep(hash: string, now: number): Promise<SecondStepRecord | undefined> {
+    const step = this.secondSteps.get(hash);
+    return step && step.expiresAt > now ? step : undefined;
+  }
+  async deleteSecondStep(hash: string): Promise<void> {
+    this.secondSteps.delete(hash);
+  }
+  async listSessions(username: string, now: number): Promise<SessionRecord[]> {
+    return [...this.sessions.values()].filter((s) => s.username === username && s.expiresAt > now);
   }
 }
 

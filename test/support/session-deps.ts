@@ -10,6 +10,7 @@ import {
   MemoryUserDirectory,
   silentLog,
 } from './in-memory';
+import { MemoryFactorStore, MemorySealer } from './in-memory-factors';
 
 export function memorySessionDeps() {
   const counter = new MemoryRateCounter();
@@ -28,6 +29,12 @@ export function memorySessionDeps() {
     sessionMinutes: 60,
     challengeSeconds: 180,
     contextWords: ['IMS', 'SUPPORT'],
+    factors: new MemoryFactorStore(),
+    sealer: new MemorySealer(),
+    secondFactorLimit: rateLimitDefaults.secondFactorPerAccount,
+    issuer: 'IMS SUPPORT',
+    secondStepSeconds: 300,
+    requireSecondFactor: false as boolean,
   } satisfies SessionDeps;
   return { ...deps, counter };
 }

@@ -28,7 +28,7 @@ describe('signing in', () => {
     expect(result.session.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(result.session.maxAgeSeconds).toBe(3600);
     expect([...sessions.sessions.keys()]).not.toContain(result.session.value);
-    await expect(currentSession(result.session.value, deps)).resolves.toEqual({ username: 'demo' });
+    await expect(currentSession(result.session.value, deps)).resolves.toMatchObject({ username: 'demo', amr: ['pwd'] });
   });
 
   it('signs in with the email address too', async () => {

@@ -5,7 +5,14 @@ import {
   ListUsersCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { hashTemporaryPassword, hashToken, newToken } from '../../../lambdas/domain/secrets';
@@ -31,6 +38,8 @@ beforeEach(() => {
   cognito.on(ListUsersCommand).resolves({ Users: [] });
   dynamo.on(UpdateCommand, { Key: { sk: 'RATE' } }).resolves({ Attributes: { count: 1 } });
   dynamo.on(DeleteCommand).resolves({});
+  // No second factor unless a test says so.
+  dynamo.on(QueryCommand).resolves({ Items: [] });
 });
 
 const notAuthorized = () =>
@@ -116,6 +125,22 @@ describe('POST /api/session', () => {
   });
 });
 
+describe('POST /api/session with a second factor', () => {
+  it('answers SECOND_FACTOR with a step cookie and stores no session', async () => {
+    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
+    dynamo.on(QueryCommand).resolves({ Items: [{ pk: 'USER#demo', sk: 'TOTP', confirmed: true }] });
+    const response = await createSession(
+      apiEvent('POST', '/api/session', { body: { username: 'demo', password: 'Correct-Horse-42' } }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(parseBody(response)).toMatchObject({ challenge: 'SECOND_FACTOR', methods: ['totp'] });
+    expect(response.cookies?.find((c) => c.startsWith('__Host-sa_step='))).toMatch(/HttpOnly; SameSite=Strict/);
+    expect(response.cookies?.some((c) => /^__Host-sa_session=[^;]/.test(c))).toBe(false);
+    const puts = dynamo.commandCalls(PutCommand).map((call) => String(call.args[0].input.Item?.sk));
+    expect(puts).toEqual(['STEP']);
+  });
+});
+
 describe('POST /api/session/new-password', () => {
   const challenge = newToken();
   const challengeItem = { username: 'demo', challengeSession: 'cognito-session', expiresAt: Date.now() + 60_000 };
@@ -154,6 +179,7 @@ describe('POST /api/session/new-password', () => {
     expect(response.cookies).toEqual([
       expect.stringMatching(/^__Host-sa_session=[\w-]{43};/),
       expect.stringMatching(/^__Host-sa_challenge=; .*Max-Age=0/),
+      expect.stringMatching(/^__Host-sa_step=; .*Max-Age=0/),
     ]);
   });
 
