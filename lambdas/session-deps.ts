@@ -1,11 +1,14 @@
 // What the session handlers share: their dependencies and how a sign-in result becomes cookies.
+
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lifetimeConfig, requireSecondFactorEnv, siteConfig } from './config';
 import { lifetimeDefaults } from './definitions/lifetimes';
 import { secondStepDefaults } from './definitions/second-factors';
 import { systemClock } from './domain/ports';
-import type { SessionDeps, SignInResult } from './domain/sessions';
+import { currentSession, type SessionDeps, type SignInResult } from './domain/sessions';
 import type { RequestScope } from './http/handler';
-import { clearCookie, json, type Response, setCookie } from './http/responses';
+import { cookie } from './http/request';
+import { clearCookie, cookieName, json, type Response, setCookie } from './http/responses';
 import {
   factorStore,
   rateCounter,
@@ -52,7 +55,17 @@ export function sessionDeps(scope: RequestScope): SessionDeps {
   };
 }
 
-export function signInResponse(result: SignInResult): Response {
+/** The signed-in person of a request, or NotSignedIn. */
+export function signedIn(event: APIGatewayProxyEventV2, deps: SessionDeps) {
+  return currentSession(cookie(event, cookieName('session', site.secureCookies)), deps);
+}
+
+/** The step cookie of a sign-in still in progress. */
+export function stepCookie(event: APIGatewayProxyEventV2): string | undefined {
+  return cookie(event, cookieName('step', site.secureCookies));
+}
+
+export function signInResponse(result: SignInResult, extra: Record<string, unknown> = {}): Response {
   if (result.kind === 'second_factor_required' || result.kind === 'enrolment_required') {
     const verify = result.kind === 'second_factor_required';
     return json(
@@ -86,7 +99,7 @@ export function signInResponse(result: SignInResult): Response {
   }
   return json(
     200,
-    { username: result.username },
+    { username: result.username, ...extra },
     {
       cookies: [
         setCookie('session', result.session.value, result.session.maxAgeSeconds, site.secureCookies),

@@ -2,7 +2,14 @@
 // an environment variable as fallback, and validated so a bad value stops `cdk synth` with a message
 // naming it instead of failing a user after deploy. Values the Lambda functions also read are
 // checked by the same functions they use (lambdas/config.ts), so synth accepts exactly what they do.
-import { ConfigError, lifetimeConfig, mailConfig, rateLimitConfig, siteConfig } from '../lambdas/config';
+import {
+  ConfigError,
+  lifetimeConfig,
+  mailConfig,
+  rateLimitConfig,
+  requireSecondFactorEnv,
+  siteConfig,
+} from '../lambdas/config';
 import { lifetimeDefaults } from '../lambdas/definitions/lifetimes';
 import { portalDefaults } from '../lambdas/definitions/portal';
 
@@ -40,6 +47,8 @@ export interface AppConfig {
    * {"signInPerAccount":{"limit":5,"windowSeconds":900}}; passed to the functions as RATE_LIMITS.
    */
   readonly rateLimits: string | undefined;
+  /** Everyone must have a second factor; a person without one sets it up at the next sign-in. */
+  readonly requireSecondFactor: boolean;
   /**
    * Bump to rotate the secret CloudFront shows the API (a new secret replaces the old one and both
    * sides switch in the same deploy).
@@ -68,6 +77,7 @@ export const configKeys = {
   },
   sessionMinutes: { env: 'SESSION_MINUTES', fallback: String(lifetimeDefaults.sessionMinutes) },
   rateLimits: { env: 'RATE_LIMITS', fallback: undefined },
+  requireSecondFactor: { env: 'REQUIRE_SECOND_FACTOR', fallback: 'false' },
   originSecretGeneration: { env: 'ORIGIN_SECRET_GENERATION', fallback: '1' },
   apiRateLimit: { env: 'API_RATE_LIMIT', fallback: '20' },
   apiBurstLimit: { env: 'API_BURST_LIMIT', fallback: '40' },
@@ -184,6 +194,10 @@ export function loadConfig(source: ConfigSource): AppConfig {
   if (rateLimits !== undefined) {
     asTheFunctionsDo('rateLimits', rateLimits, () => rateLimitConfig({ RATE_LIMITS: rateLimits }));
   }
+  const requireRaw = required('requireSecondFactor');
+  const requireSecondFactor = asTheFunctionsDo('requireSecondFactor', requireRaw, () =>
+    requireSecondFactorEnv({ REQUIRE_SECOND_FACTOR: requireRaw }),
+  );
   // 10,000 requests/s is API Gateway's default account quota; more is a typo, not a plan.
   const originSecretGeneration = integer('originSecretGeneration', 1, 9_999);
   const apiRateLimit = integer('apiRateLimit', 1, 10_000);
@@ -203,6 +217,7 @@ export function loadConfig(source: ConfigSource): AppConfig {
     temporaryPasswordMinutes,
     sessionMinutes,
     rateLimits,
+    requireSecondFactor,
     originSecretGeneration,
     apiRateLimit,
     apiBurstLimit,

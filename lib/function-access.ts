@@ -12,7 +12,14 @@ export type HandlerName =
   | (typeof apiRoutes)[keyof typeof apiRoutes]['handler']
   | (typeof queueConsumers)[keyof typeof queueConsumers]['handler'];
 
-type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem';
+type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  /** On the table itself: a user's second factors share one partition (USER#<username>). */
+  | 'dynamodb:Query';
+type FactorKeyAction = 'kms:Encrypt' | 'kms:Decrypt';
 type UserPoolAction =
   | 'cognito-idp:AdminGetUser'
   | 'cognito-idp:ListUsers'
@@ -35,7 +42,18 @@ export interface FunctionAccess {
   readonly sendEmails?: readonly EmailTemplateId[];
   /** Announces credential requests to the ops address (sets OPS_EMAIL and OPS_COMMAND_ARGS). */
   readonly notifyOps?: true;
+  /** Seals or opens second-factor secrets with the factor key (sets FACTOR_KEY_ID). */
+  readonly factorKey?: readonly FactorKeyAction[];
 }
+
+// Sign-in may end in the second step: it reads the user's factors (Query on their partition) and
+// stores the step.
+const SIGN_IN_TABLE: readonly TableAction[] = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+];
 
 // Every HTTP handler counts requests per source IP first: an atomic UpdateItem on a RATE# item.
 export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
@@ -61,13 +79,42 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
   // challenge; finds the account first (AdminGetUser for a username, ListUsers for an email
   // address) so both questions are asked for every login and disabled accounts are refused.
   'session-create': {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    table: SIGN_IN_TABLE,
     userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers'],
   },
-  // Reads and ends the challenge, clears the temporary-password record, stores the session.
+  // Reads and ends the challenge, clears the temporary-password record, stores the session (or
+  // the second step, when the account has a factor: a reset never bypasses it).
   'session-new-password': {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'],
     userPool: [],
+  },
+  // Reads the step and the factor, opens the secret, spends the step or the recovery code
+  // (conditional UpdateItem), counts failures, ends the step, stores the session.
+  'session-second-factor': {
+    table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'],
+    factorKey: ['kms:Decrypt'],
+  },
+  // Who is signed in, their factors and sessions (byUser index).
+  'account-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], queryUserIndex: true },
+  // Seals a new secret and stores it unconfirmed (a session, or the enrolment step of a sign-in).
+  'account-totp-start': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    factorKey: ['kms:Encrypt'],
+  },
+  // Opens the secret, checks the first code, confirms, issues recovery codes; during a required
+  // enrolment also ends the step and stores the session.
+  'account-totp-confirm': {
+    table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'],
+    factorKey: ['kms:Decrypt'],
+  },
+  // Checks a current code, then removes the authenticator and the recovery codes.
+  'account-totp-remove': { table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'], factorKey: ['kms:Decrypt'] },
+  // New recovery codes: puts the new ones, deletes the old.
+  'account-recovery-codes': { table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'] },
+  // Ends the user's other sessions (byUser index).
+  'account-sessions-revoke': {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    queryUserIndex: true,
   },
   'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], userPool: [] },
   'session-delete': { table: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
@@ -92,6 +139,8 @@ export interface SiteSettings {
   readonly sessionMinutes: number;
   /** RATE_LIMITS overrides (JSON), when the deployment sets any. */
   readonly rateLimits: string | undefined;
+  /** Everyone must have a second factor (set up at the next sign-in). */
+  readonly requireSecondFactor: boolean;
 }
 
 /** The deployed resources the table above refers to, by name and ARN. */
@@ -100,6 +149,8 @@ export interface AccessTargets {
   readonly table: { readonly tableName: string; readonly tableArn: string };
   readonly userPool: { readonly userPoolId: string; readonly userPoolArn: string; readonly clientId: string };
   readonly resetQueue: { readonly queueUrl: string; readonly queueArn: string };
+  /** The KMS key that seals second-factor secrets. */
+  readonly factorKey: { readonly keyArn: string };
   /** Where credential requests are announced, and how the ops CLI reaches this stack. */
   readonly ops: { readonly email: string; readonly commandArgs: string };
   readonly mail: {
@@ -123,6 +174,8 @@ export function environmentFor(access: FunctionAccess, targets: AccessTargets): 
     TEMPORARY_PASSWORD_MINUTES: String(site.temporaryPasswordMinutes),
     SESSION_MINUTES: String(site.sessionMinutes),
     ...(site.rateLimits ? { RATE_LIMITS: site.rateLimits } : {}),
+    REQUIRE_SECOND_FACTOR: String(site.requireSecondFactor),
+    ...(access.factorKey ? { FACTOR_KEY_ID: targets.factorKey.keyArn } : {}),
     ...(access.table ? { TABLE_NAME: targets.table.tableName } : {}),
     ...(access.userPool
       ? { USER_POOL_ID: targets.userPool.userPoolId, USER_POOL_CLIENT_ID: targets.userPool.clientId }
@@ -158,6 +211,9 @@ export function policyStatementsFor(
   }
   if (access.userPool && access.userPool.length > 0) {
     statements.push(new PolicyStatement({ actions: [...access.userPool], resources: [targets.userPool.userPoolArn] }));
+  }
+  if (access.factorKey && access.factorKey.length > 0) {
+    statements.push(new PolicyStatement({ actions: [...access.factorKey], resources: [targets.factorKey.keyArn] }));
   }
   if (access.sendToResetQueue) {
     statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [targets.resetQueue.queueArn] }));

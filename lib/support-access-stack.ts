@@ -74,6 +74,7 @@ export class SupportAccessStack extends Stack {
         temporaryPasswordMinutes: config.temporaryPasswordMinutes,
         sessionMinutes: config.sessionMinutes,
         rateLimits: config.rateLimits,
+        requireSecondFactor: config.requireSecondFactor,
       },
       table: this.data.table,
       userPool: {
@@ -82,6 +83,7 @@ export class SupportAccessStack extends Stack {
         clientId: this.users.client.userPoolClientId,
       },
       resetQueue: this.resetQueue.queue,
+      factorKey: { keyArn: this.data.factorKey.keyArn },
       ops: { email: config.opsEmail, commandArgs: `--stack ${this.stackName} --region ${this.region}` },
       mail: {
         senderEmail: this.mail.senderEmail,

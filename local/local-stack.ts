@@ -30,6 +30,7 @@ import { IamEnforcer } from './iam/iam-enforcer';
 import { asFunction, installInProcessCallers } from './iam/in-process-callers';
 import { functionPolicies, LOCAL_REGION, templateSettings } from './iam/template-policies';
 import { loadTemplate } from './iam/template-source';
+import { startKms } from './kms';
 import { LocalQueue } from './local-queue';
 
 export interface LocalStackOptions {
@@ -144,7 +145,7 @@ function loadSite(outDir: string, immutable: readonly string[]): Map<string, Sta
   return files;
 }
 
-type FaultService = 'dynamodb' | 'cognito' | 'ses' | 'sqs';
+type FaultService = 'dynamodb' | 'cognito' | 'ses' | 'sqs' | 'kms';
 
 /** POST {service, kind, match?, times} injects faults; DELETE clears them all. */
 async function controlFaults(
@@ -168,7 +169,7 @@ async function controlFaults(
   if (!proxy || (rule.kind !== 'error' && rule.kind !== 'throttle') || !(rule.times > 0)) {
     return reply(400, {
       error: 'invalid_fault',
-      message: 'send {service: dynamodb|cognito|ses|sqs, kind: error|throttle, times, match?}',
+      message: 'send {service: dynamodb|cognito|ses|sqs|kms, kind: error|throttle, times, match?}',
     });
   }
   proxy.inject({ kind: rule.kind, times: rule.times, ...(rule.match ? { match: [rule.match].flat() } : {}) });
@@ -187,8 +188,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     installInProcessCallers();
     const template = await loadTemplate();
     const settings = templateSettings(template.template);
-    const [dynamo, ses, cognito] = await Promise.all([startDynamo(), startSes(), startCognito(dataDir)]);
-    started.push(dynamo, ses, cognito as RunningEmulator);
+    const [dynamo, ses, cognito, kms] = await Promise.all([
+      startDynamo(),
+      startSes(),
+      startCognito(dataDir),
+      startKms(),
+    ]);
+    started.push(dynamo, ses, cognito as RunningEmulator, kms);
     const endpoints = { dynamodb: dynamo.endpoint, ses: ses.endpoint, cognito: cognito.endpoint };
     const bootstrapped = await bootstrap(endpoints, settings.templatePrefix);
 
@@ -214,13 +220,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         clientId: bootstrapped.clientId,
         queueName: queue.name,
         queueUrl,
+        factorKeyArn: kms.keyArn,
       }),
       { origin: template.origin, ...(options.iamCallLog ? { callLog: options.iamCallLog } : {}) },
     );
     const proxies = new Map<FaultService, FaultProxy>();
-    const handlerEndpoints: Record<FaultService, string> = { ...endpoints, sqs: queue.endpoint };
+    const handlerEndpoints: Record<FaultService, string> = { ...endpoints, sqs: queue.endpoint, kms: kms.endpoint };
     for (const service of Object.keys(handlerEndpoints) as FaultService[]) {
-      const iamService = service === 'dynamodb' || service === 'cognito' || service === 'sqs' ? service : 'ses';
+      const iamService = service;
       const proxy = new FaultProxy(handlerEndpoints[service], (request) => iam.check(iamService, request));
       handlerEndpoints[service] = await proxy.start();
       proxies.set(service, proxy);
@@ -253,6 +260,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: handlerEndpoints.cognito,
       AWS_ENDPOINT_URL_SESV2: handlerEndpoints.ses,
       AWS_ENDPOINT_URL_SQS: handlerEndpoints.sqs,
+      AWS_ENDPOINT_URL_KMS: handlerEndpoints.kms,
+      FACTOR_KEY_ID: kms.keyArn,
       TABLE_NAME: bootstrapped.tableName,
       USER_POOL_ID: bootstrapped.userPoolId,
       USER_POOL_CLIENT_ID: bootstrapped.clientId,

@@ -20,6 +20,13 @@ export const apiRoutes = {
   deleteSession: { method: 'DELETE', path: '/api/session', handler: 'session-delete' },
   choosePassword: { method: 'POST', path: '/api/session/new-password', handler: 'session-new-password' },
   requestCredential: { method: 'POST', path: '/api/credential-requests', handler: 'credential-request' },
+  secondFactor: { method: 'POST', path: '/api/session/second-factor', handler: 'session-second-factor' },
+  getAccount: { method: 'GET', path: '/api/account', handler: 'account-get' },
+  startTotp: { method: 'POST', path: '/api/account/totp', handler: 'account-totp-start' },
+  confirmTotp: { method: 'POST', path: '/api/account/totp/confirm', handler: 'account-totp-confirm' },
+  removeTotp: { method: 'POST', path: '/api/account/totp/remove', handler: 'account-totp-remove' },
+  recoveryCodes: { method: 'POST', path: '/api/account/recovery-codes', handler: 'account-recovery-codes' },
+  revokeSessions: { method: 'POST', path: '/api/account/sessions/revoke', handler: 'account-sessions-revoke' },
 } as const satisfies Record<string, ApiRoute>;
 
 export interface QueueConsumer {
@@ -47,6 +54,8 @@ export const pages = {
   newPassword: { path: '/new-password', file: 'new-password.html' },
   signedIn: { path: '/signed-in', file: 'signed-in.html' },
   requestCredential: { path: '/request-credential', file: 'request-credential.html' },
+  secondStep: { path: '/second-step', file: 'second-step.html' },
+  account: { path: '/account', file: 'account.html' },
 } as const satisfies Record<string, Page>;
 
 /** The reset link a user receives: the token travels in the fragment, which browsers never send to a server. */

@@ -47,3 +47,17 @@ export const newPasswordSchema = z.strictObject({
     // Longer than the policy allows is reported by the policy check, with the rule's words.
     .max(passwordPolicy.maxLength * 4, `a password has at most ${passwordPolicy.maxLength} characters`),
 });
+
+const codeField = z
+  .string({ error: 'enter the code' })
+  .trim()
+  .min(1, 'enter the code')
+  .max(32, 'a code has at most 32 characters')
+  .regex(/^[A-Za-z0-9 -]+$/, 'a code has only letters, digits, spaces and dashes');
+
+export const secondFactorSchema = z.strictObject({
+  method: z.enum(['totp', 'recovery'], { error: 'the method must be "totp" or "recovery"' }),
+  code: codeField,
+});
+
+export const totpCodeSchema = z.strictObject({ code: codeField });

@@ -3,7 +3,7 @@
 // IAM action(s), the resource ARN(s) and the condition keys AWS evaluates for it.
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-policies';
 
-export type LocalService = 'dynamodb' | 'cognito' | 'ses' | 'sqs';
+export type LocalService = 'dynamodb' | 'cognito' | 'ses' | 'sqs' | 'kms';
 
 /** One authorisation AWS makes: the action on one of `resources` (any of them may allow it: e.g. an address or its domain identity). */
 export interface IamCheck {
@@ -263,7 +263,20 @@ export function describeRequest(service: LocalService, request: RawRequest): Des
       return describeSqs(request);
     case 'ses':
       return describeSes(request);
+    case 'kms':
+      return describeKms(request);
   }
+}
+
+/** KMS JSON protocol: the operation is the action; the key named in the body is the resource. */
+function describeKms(request: RawRequest): DescribedRequest {
+  const operation = header(request, 'x-amz-target').replace(/^TrentService\./, '');
+  if (!['Encrypt', 'Decrypt', 'GenerateDataKey'].includes(operation)) {
+    return { kind: 'unknown', operation, reason: `KMS ${operation} is not modelled locally` };
+  }
+  const keyId = String(jsonBody(request.body).KeyId ?? '');
+  const resource = keyId.startsWith('arn:') ? keyId : arn('kms', `key/${keyId}`);
+  return { kind: 'iam', operation, checks: [{ action: `kms:${operation}`, resources: [resource], context: global }] };
 }
 
 /** The access key id the request was signed with (SigV4 `Credential=<key id>/<date>/...`), if signed. */

@@ -113,7 +113,14 @@ export class IamEnforcer {
       const id = JSON.stringify([handler, check.action, resource, check.context]);
       let decision = this.decisions.get(id);
       if (!decision) {
-        decision = simulate(handler, documents, check.action, resource, check.context);
+        decision = simulate(
+          handler,
+          documents,
+          check.action,
+          resource,
+          check.context,
+          this.policies.resourcePolicies?.get(resource),
+        );
         this.decisions.set(id, decision);
       }
       if (await decision) return true;
@@ -144,9 +151,11 @@ async function simulate(
   action: string,
   resource: string,
   context: Readonly<Record<string, string | string[]>>,
+  resourcePolicy?: PolicyDocument,
 ): Promise<boolean> {
   const result = await runSimulation(
     {
+      ...(resourcePolicy ? { resourcePolicy } : {}),
       request: {
         principal: principalOf(handler),
         action,

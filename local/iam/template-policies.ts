@@ -17,6 +17,8 @@ export interface LocalResources {
   readonly userPoolId: string;
   readonly clientId: string;
   readonly queueName: string;
+  /** The local KMS key that stands for the factor key. */
+  readonly factorKeyArn?: string;
   readonly queueUrl: string;
 }
 
@@ -30,6 +32,8 @@ export interface TemplateSettings {
 export interface FunctionPolicies {
   /** Handler name (lambdas/definitions/routes.ts) -> its role's policy documents, tokens resolved. */
   readonly policies: ReadonlyMap<string, readonly PolicyDocument[]>;
+  /** Resource ARN -> its resource policy (the factor key's key policy), tokens resolved. */
+  readonly resourcePolicies?: ReadonlyMap<string, PolicyDocument>;
 }
 
 export class TemplateError extends Error {
@@ -87,8 +91,8 @@ export function functionLogicalIds(template: CfnTemplate): Map<string, string> {
 }
 
 /** Which logical ids are the table, pool, client and queue: the ones the functions' environment names. */
-function resourceRoles(template: CfnTemplate): Map<string, 'table' | 'pool' | 'client' | 'queue'> {
-  const roles = new Map<string, 'table' | 'pool' | 'client' | 'queue'>();
+function resourceRoles(template: CfnTemplate): Map<string, 'table' | 'pool' | 'client' | 'queue' | 'key'> {
+  const roles = new Map<string, 'table' | 'pool' | 'client' | 'queue' | 'key'>();
   const byVariable = {
     TABLE_NAME: 'table',
     USER_POOL_ID: 'pool',
@@ -102,12 +106,15 @@ function resourceRoles(template: CfnTemplate): Map<string, 'table' | 'pool' | 'c
       const ref = refOf(variables[name]);
       if (ref) roles.set(ref, role);
     }
+    // The factor key is named by its ARN (Fn::GetAtt), not a Ref.
+    const keyAtt = asRecord(variables.FACTOR_KEY_ID)['Fn::GetAtt'];
+    if (Array.isArray(keyAtt) && typeof keyAtt[0] === 'string') roles.set(keyAtt[0], 'key');
   }
   return roles;
 }
 
 export class TokenResolver {
-  private readonly roles: Map<string, 'table' | 'pool' | 'client' | 'queue'>;
+  private readonly roles: Map<string, 'table' | 'pool' | 'client' | 'queue' | 'key'>;
 
   constructor(
     private readonly template: CfnTemplate,
@@ -181,6 +188,7 @@ export class TokenResolver {
       if (role === 'table') return arn('dynamodb', `table/${this.local.tableName}`);
       if (role === 'pool') return arn('cognito-idp', `userpool/${this.local.userPoolId}`);
       if (role === 'queue') return arn('sqs', this.local.queueName);
+      if (role === 'key' && this.local.factorKeyArn) return this.local.factorKeyArn;
     }
     return `unresolved-${id}.${attribute}`;
   }
@@ -210,7 +218,15 @@ export function functionPolicies(template: CfnTemplate, local: LocalResources): 
     }
     policies.set(handler, documents);
   }
-  return { policies };
+  // KMS also asks the key's own policy (a key whose policy does not delegate to the account's IAM
+  // allows no identity policy anything), so the factor key's policy goes with it.
+  const resourcePolicies = new Map<string, PolicyDocument>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::KMS::Key' || !local.factorKeyArn) continue;
+    if (resolver.resolve({ 'Fn::GetAtt': [id, 'Arn'] }) !== local.factorKeyArn) continue;
+    resourcePolicies.set(local.factorKeyArn, resolver.resolve(resource.Properties?.KeyPolicy) as PolicyDocument);
+  }
+  return { policies, resourcePolicies };
 }
 
 /** The mail and ops settings the template gives the functions, so the local stack sends as the deployed one does. */

@@ -3,6 +3,7 @@
 import { wireLanguageLinks, wirePasswordToggles } from './dom';
 import { forgotPage, loginPage, newPasswordPage, resetPage, signedInPage } from './pages';
 import { requestCredentialPage } from './request-credential';
+import { accountPage, secondStepPage } from './second-factor';
 
 declare const SITE_PAGE: string;
 
@@ -14,3 +15,5 @@ else if (SITE_PAGE === 'reset') resetPage();
 else if (SITE_PAGE === 'newPassword') newPasswordPage();
 else if (SITE_PAGE === 'signedIn') signedInPage();
 else if (SITE_PAGE === 'requestCredential') requestCredentialPage();
+else if (SITE_PAGE === 'secondStep') secondStepPage();
+else if (SITE_PAGE === 'account') accountPage();

@@ -40,6 +40,13 @@ function ruleInSentence(rule: PasswordRule): string {
   return words.charAt(0).toLowerCase() + words.slice(1);
 }
 
+/** Where a right password leads: the second step when the account has a factor (or must set one up). */
+function afterPassword(challenge: string | undefined): string {
+  if (challenge === 'SECOND_FACTOR') return pages.secondStep.path;
+  if (challenge === 'SECOND_FACTOR_SETUP') return `${pages.secondStep.path}?setup`;
+  return pages.signedIn.path;
+}
+
 export function loginPage(): void {
   const form = byId<HTMLFormElement>('login-form');
   const username = byId<HTMLInputElement>('username');
@@ -76,7 +83,7 @@ export function loginPage(): void {
         sessionStorage.setItem(USERNAME_KEY, result.body.username ?? username.value.trim());
         location.assign(pages.newPassword.path);
       } else {
-        location.assign(pages.signedIn.path);
+        location.assign(afterPassword(result.body.challenge));
       }
       return;
     }
@@ -242,11 +249,11 @@ export function newPasswordPage(): void {
     }
     setFieldError(repeat, undefined);
     const result = await whileBusy(button, () =>
-      callApi('POST', apiRoutes.choosePassword.path, { newPassword: password.value }),
+      callApi<{ challenge?: string }>('POST', apiRoutes.choosePassword.path, { newPassword: password.value }),
     );
     if (result.ok) {
       sessionStorage.removeItem(USERNAME_KEY);
-      location.assign(pages.signedIn.path);
+      location.assign(afterPassword(result.body.challenge));
       return;
     }
     if (result.body.error === 'password_policy') {

@@ -1,0 +1,16 @@
+// GET /api/account: the signed-in person's factors and sessions, for the account page.
+import { accountOverview } from '../domain/account';
+import { httpHandler } from '../http/handler';
+import { json } from '../http/responses';
+import { sessionDeps, signedIn, site } from '../session-deps';
+import { ipRateLimit } from '../wiring';
+
+export const handler = httpHandler(
+  site.siteUrl,
+  async (event, scope) => {
+    const deps = sessionDeps(scope);
+    const me = await signedIn(event, deps);
+    return json(200, { ...(await accountOverview(me.username, me.hash, deps)), amr: me.amr });
+  },
+  ipRateLimit('account-get'),
+);

@@ -1,0 +1,27 @@
+// POST /api/account/totp/confirm: the first code confirms the authenticator; the answer carries
+// the recovery codes, shown once. During a required set-up it also finishes the sign-in.
+import { confirmTotpEnrolment } from '../domain/second-factors';
+import { completeEnrolmentStep } from '../domain/sessions';
+import { httpHandler } from '../http/handler';
+import { jsonBody } from '../http/request';
+import { json } from '../http/responses';
+import { totpCodeSchema } from '../http/schemas';
+import { sessionDeps, signedIn, signInResponse, site, stepCookie } from '../session-deps';
+import { ipRateLimit } from '../wiring';
+
+export const handler = httpHandler(
+  site.siteUrl,
+  async (event, scope) => {
+    const { code } = jsonBody(event, totpCodeSchema);
+    const deps = sessionDeps(scope);
+    const step = stepCookie(event);
+    if (step) {
+      const { result, recoveryCodes } = await completeEnrolmentStep(step, code, deps);
+      return signInResponse(result, { recoveryCodes });
+    }
+    const me = await signedIn(event, deps);
+    const { recoveryCodes } = await confirmTotpEnrolment(me.username, code, deps);
+    return json(200, { recoveryCodes });
+  },
+  ipRateLimit('account-totp-confirm'),
+);

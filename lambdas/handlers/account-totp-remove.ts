@@ -1,0 +1,21 @@
+// POST /api/account/totp/remove: removes the authenticator (and its recovery codes), proved by a
+// current code from it.
+import { removeTotp } from '../domain/account';
+import { httpHandler } from '../http/handler';
+import { jsonBody } from '../http/request';
+import { json } from '../http/responses';
+import { totpCodeSchema } from '../http/schemas';
+import { sessionDeps, signedIn, site } from '../session-deps';
+import { ipRateLimit } from '../wiring';
+
+export const handler = httpHandler(
+  site.siteUrl,
+  async (event, scope) => {
+    const { code } = jsonBody(event, totpCodeSchema);
+    const deps = sessionDeps(scope);
+    const me = await signedIn(event, deps);
+    await removeTotp(me.username, code, deps);
+    return json(200, { status: 'removed' });
+  },
+  ipRateLimit('account-totp-remove'),
+);

@@ -1,0 +1,264 @@
+// The second step of signing in, the required set-up of an authenticator, and the account page.
+// Every word comes from the catalogue; the QR code is an image the API drew (no third party).
+import { apiRoutes, pages } from '../../lambdas/definitions/routes';
+import { callApi, errorText } from './api';
+import { byId, clearFormError, isBusy, requireFields, setFieldError, showFormError, whileBusy } from './dom';
+import { format } from './messages';
+import { text } from './text';
+
+function showState(state: string): void {
+  for (const section of document.querySelectorAll<HTMLElement>('section[data-state]')) {
+    section.hidden = section.dataset.state !== state;
+  }
+  const heading = document.querySelector<HTMLElement>(`section[data-state="${state}"] h1`);
+  if (heading) document.title = `${heading.textContent ?? ''} · ${document.title.split(' · ').pop() ?? ''}`;
+}
+
+function focusHeading(state: string): void {
+  document.querySelector<HTMLElement>(`section[data-state="${state}"] h1`)?.focus();
+}
+
+function renderCodes(list: HTMLElement, codes: readonly string[]): void {
+  list.replaceChildren(
+    ...codes.map((code) => {
+      const item = document.createElement('li');
+      const value = document.createElement('code');
+      value.textContent = code;
+      item.append(value);
+      return item;
+    }),
+  );
+  list.hidden = false;
+}
+
+/**
+ * The authenticator set-up: the QR code, the secret written out, and the first code. Calls
+ * `done` with the recovery codes the confirmation answers.
+ */
+async function totpSetup(area: HTMLElement, done: (codes: string[]) => void): Promise<void> {
+  const start = await callApi<{ secret?: string; qrCode?: string }>('POST', apiRoutes.startTotp.path);
+  if (!start.ok || !start.body.secret || !start.body.qrCode) {
+    if (start.status === 401) location.replace(`${pages.login.path}?expired`);
+    else showFormError(errorText(start));
+    return;
+  }
+  const steps = document.createElement('ol');
+  const scan = document.createElement('li');
+  scan.textContent = text['setup.scan'];
+  const image = document.createElement('img');
+  image.src = start.body.qrCode;
+  image.alt = text['setup.qrAlt'];
+  image.width = 200;
+  image.height = 200;
+  image.className = 'qr';
+  const manual = document.createElement('p');
+  manual.textContent = text['setup.manual'];
+  const secret = document.createElement('code');
+  secret.className = 'secret';
+  secret.textContent = (start.body.secret.match(/.{1,4}/g) ?? []).join(' ');
+  scan.append(image, manual, secret);
+  const type = document.createElement('li');
+  type.textContent = text['setup.typeCode'];
+  steps.append(scan, type);
+
+  const form = document.createElement('form');
+  form.noValidate = true;
+  form.innerHTML =
+    '<div class="field"><label for="setup-code"></label>' +
+    '<input id="setup-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="8" required aria-describedby="setup-code-error">' +
+    '<p id="setup-code-error" class="field-error" hidden></p></div>' +
+    '<div class="actions"><button type="submit" class="primary"></button></div>';
+  (form.querySelector('label') as HTMLLabelElement).textContent = text['setup.codeLabel'];
+  const button = form.querySelector('button') as HTMLButtonElement;
+  button.textContent = text['setup.confirm'];
+  button.dataset.busyText = text['setup.busy'];
+  area.replaceChildren(steps, form);
+  const input = byId<HTMLInputElement>('setup-code');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (isBusy(button)) return;
+    clearFormError();
+    if (!requireFields([[input, text['setup.needCode']]])) return;
+    const result = await whileBusy(button, () =>
+      callApi<{ recoveryCodes?: string[] }>('POST', apiRoutes.confirmTotp.path, { code: input.value.trim() }),
+    );
+    if (result.ok && result.body.recoveryCodes) {
+      done(result.body.recoveryCodes);
+      return;
+    }
+    if (result.body.error === 'second_factor_invalid') setFieldError(input, errorText(result));
+    showFormError(errorText(result));
+  });
+}
+
+export function secondStepPage(): void {
+  if (new URLSearchParams(location.search).has('setup')) {
+    showState('setup');
+    void totpSetup(byId('setup-area'), (codes) => {
+      renderCodes(byId('recovery-list'), codes);
+      showState('codes');
+      focusHeading('codes');
+    });
+    return;
+  }
+  showState('verify');
+  const form = byId<HTMLFormElement>('verify-form');
+  const input = byId<HTMLInputElement>('code');
+  const toggle = byId<HTMLButtonElement>('use-recovery');
+  let method: 'totp' | 'recovery' = 'totp';
+  toggle.addEventListener('click', () => {
+    method = method === 'totp' ? 'recovery' : 'totp';
+    const recovery = method === 'recovery';
+    byId('code-label').textContent = recovery ? text['secondStep.recoveryLabel'] : text['secondStep.codeLabel'];
+    byId('verify-lead').textContent = recovery ? text['secondStep.recoveryLead'] : text['secondStep.codeLead'];
+    toggle.textContent = recovery ? text['secondStep.useCode'] : text['secondStep.useRecoveryAgain'];
+    input.inputMode = recovery ? 'text' : 'numeric';
+    input.autocomplete = recovery ? 'off' : 'one-time-code';
+    input.value = '';
+    setFieldError(input, undefined);
+    input.focus();
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button[type="submit"]') as HTMLButtonElement;
+    if (isBusy(button)) return;
+    clearFormError();
+    if (!requireFields([[input, text['secondStep.needCode']]])) return;
+    const result = await whileBusy(button, () =>
+      callApi('POST', apiRoutes.secondFactor.path, { method, code: input.value.trim() }),
+    );
+    if (result.ok) {
+      location.assign(pages.signedIn.path);
+      return;
+    }
+    if (result.body.error === 'second_step_expired') {
+      location.replace(`${pages.login.path}?expired`);
+      return;
+    }
+    input.value = '';
+    if (result.body.error === 'second_factor_invalid') setFieldError(input, errorText(result));
+    showFormError(errorText(result));
+  });
+}
+
+interface Overview {
+  username?: string;
+  factors?: { totp: boolean; recoveryCodesLeft: number; passkeys: number };
+  sessions?: { current: boolean; createdAt: number; expiresAt: number }[];
+}
+
+export function accountPage(): void {
+  const notice = byId('notice');
+  const say = (message: string) => {
+    notice.textContent = message;
+    notice.hidden = false;
+    notice.focus();
+  };
+  const when = (ms: number) =>
+    new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+
+  const load = async (): Promise<void> => {
+    const result = await callApi<Overview>('GET', apiRoutes.getAccount.path);
+    if (result.status === 401) {
+      location.replace(`${pages.login.path}?expired`);
+      return;
+    }
+    if (!result.ok || !result.body.factors) {
+      showFormError(errorText(result));
+      return;
+    }
+    const { factors, sessions = [], username = '' } = result.body;
+    byId('who').textContent = format(text['signedIn.as'], { username });
+    byId('totp-status').textContent = factors.totp ? text['account.totp.on'] : text['account.totp.off'];
+    const area = byId('totp-area');
+    area.replaceChildren();
+    if (factors.totp) area.append(removeForm());
+    else {
+      const start = document.createElement('button');
+      start.type = 'button';
+      start.className = 'primary';
+      start.textContent = text['account.totp.start'];
+      start.addEventListener('click', () => {
+        void totpSetup(area, (codes) => {
+          renderCodes(byId('recovery-list'), codes);
+          say(text['account.totp.added']);
+          void load();
+        });
+      });
+      area.append(start);
+    }
+    byId('recovery-status').textContent = factors.totp
+      ? format(text['account.recovery.left'], { count: factors.recoveryCodesLeft })
+      : text['account.recovery.none'];
+    byId('regenerate').hidden = !factors.totp;
+    byId('sessions').replaceChildren(
+      ...sessions.map((session) => {
+        const item = document.createElement('li');
+        item.textContent = format(session.current ? text['account.sessions.current'] : text['account.sessions.other'], {
+          since: when(session.createdAt),
+          until: when(session.expiresAt),
+        });
+        return item;
+      }),
+    );
+    byId('revoke').hidden = sessions.length < 2;
+  };
+
+  const removeForm = (): HTMLFormElement => {
+    const form = document.createElement('form');
+    form.noValidate = true;
+    form.innerHTML =
+      '<div class="field"><label for="remove-code"></label>' +
+      '<input id="remove-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="8" required aria-describedby="remove-code-error">' +
+      '<p id="remove-code-error" class="field-error" hidden></p></div>' +
+      '<div class="actions"><button type="submit"></button></div>';
+    (form.querySelector('label') as HTMLLabelElement).textContent = text['account.totp.removeLabel'];
+    const button = form.querySelector('button') as HTMLButtonElement;
+    button.textContent = text['account.totp.remove'];
+    button.dataset.busyText = text['setup.busy'];
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (isBusy(button)) return;
+      clearFormError();
+      const input = byId<HTMLInputElement>('remove-code');
+      if (!requireFields([[input, text['setup.needCode']]])) return;
+      const result = await whileBusy(button, () =>
+        callApi('POST', apiRoutes.removeTotp.path, { code: input.value.trim() }),
+      );
+      if (result.ok) {
+        byId('recovery-list').hidden = true;
+        say(text['account.totp.removed']);
+        await load();
+        return;
+      }
+      if (result.body.error === 'second_factor_invalid') setFieldError(input, errorText(result));
+      showFormError(errorText(result));
+    });
+    return form;
+  };
+
+  const regenerate = byId<HTMLButtonElement>('regenerate');
+  regenerate.addEventListener('click', async () => {
+    if (isBusy(regenerate)) return;
+    clearFormError();
+    const result = await whileBusy(regenerate, () =>
+      callApi<{ recoveryCodes?: string[] }>('POST', apiRoutes.recoveryCodes.path),
+    );
+    if (result.ok && result.body.recoveryCodes) {
+      renderCodes(byId('recovery-list'), result.body.recoveryCodes);
+      say(text['account.recovery.regenerated']);
+      await load();
+    } else showFormError(errorText(result));
+  });
+  const revoke = byId<HTMLButtonElement>('revoke');
+  revoke.addEventListener('click', async () => {
+    if (isBusy(revoke)) return;
+    clearFormError();
+    const result = await whileBusy(revoke, () => callApi<{ ended?: number }>('POST', apiRoutes.revokeSessions.path));
+    if (result.ok) {
+      say(format(text['account.sessions.revoked'], { count: result.body.ended ?? 0 }));
+      await load();
+    } else showFormError(errorText(result));
+  });
+  void load();
+}
