@@ -318,17 +318,71 @@ describe('functions', () => {
       'ses:SendEmail identity no-reply@example.com',
       'ses:SendEmail template new-password',
     ],
+    // Reads the user's factors (Query on their partition) to decide on the second step.
     'session-create': [
       'cognito-idp:AdminGetUser user pool',
       'cognito-idp:ListUsers user pool',
       'dynamodb:GetItem table',
       'dynamodb:PutItem table',
+      'dynamodb:Query table',
       'dynamodb:UpdateItem table',
     ],
     'session-new-password': [
       'dynamodb:DeleteItem table',
       'dynamodb:GetItem table',
       'dynamodb:PutItem table',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+    ],
+    // Opens the authenticator secret (Decrypt only) to check a code.
+    'session-second-factor': [
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+      'kms:Decrypt factor key',
+    ],
+    'account-get': [
+      'dynamodb:GetItem table',
+      'dynamodb:Query byUser index',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+    ],
+    // Seals a new secret (Encrypt only): it never opens one.
+    'account-totp-start': [
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:UpdateItem table',
+      'kms:Encrypt factor key',
+    ],
+    'account-totp-confirm': [
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+      'kms:Decrypt factor key',
+    ],
+    'account-totp-remove': [
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+      'kms:Decrypt factor key',
+    ],
+    'account-recovery-codes': [
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+    ],
+    'account-sessions-revoke': [
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:Query byUser index',
       'dynamodb:UpdateItem table',
     ],
     'session-get': ['dynamodb:GetItem table', 'dynamodb:UpdateItem table'],
@@ -355,6 +409,7 @@ describe('functions', () => {
       [`${table}/index/byUser`]: 'byUser index',
       [`\${${logicalId(stack.users.userPool)}.Arn}`]: 'user pool',
       [`\${${logicalId(stack.resetQueue.queue)}.Arn}`]: 'reset queue',
+      [`\${${logicalId(stack.data.factorKey)}.Arn}`]: 'factor key',
       [`\${${ownLogs}.Arn}`]: 'own log group',
     };
     const ses =
