@@ -2,18 +2,20 @@
 
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lifetimeConfig, requireSecondFactorEnv, siteConfig } from './config';
+import type { Language } from './definitions/languages';
 import { lifetimeDefaults } from './definitions/lifetimes';
 import { secondStepDefaults } from './definitions/second-factors';
 import { systemClock } from './domain/ports';
 import { currentSession, type SessionDeps, type SignInResult } from './domain/sessions';
 import type { RequestScope } from './http/handler';
-import { cookie } from './http/request';
+import { cookie, requestLanguage, sourceIp } from './http/request';
 import { clearCookie, cookieName, json, type Response, setCookie } from './http/responses';
 import {
   factorStore,
   rateCounter,
   rateLimits,
   secretSealer,
+  securityMailer,
   sessionStore,
   temporaryPasswordStore,
   userDirectory,
@@ -52,7 +54,13 @@ export function sessionDeps(scope: RequestScope): SessionDeps {
     issuer: site.portalName,
     secondStepSeconds: secondStepDefaults.stepSeconds,
     requireSecondFactor,
+    securityMailer,
   };
+}
+
+/** The language and source address a security notice names. */
+export function noticeContext(event: APIGatewayProxyEventV2): { language: Language; sourceIp: string } {
+  return { language: requestLanguage(event, undefined), sourceIp: sourceIp(event) };
 }
 
 /** The signed-in person of a request, or NotSignedIn. */

@@ -28,6 +28,7 @@ import type {
   ResetRequestQueue,
   ResetTokenStore,
   SecretSealer,
+  SecurityMailer,
   SessionStore,
   TemporaryPasswordStore,
   UserDirectory,
@@ -90,6 +91,19 @@ export const mailer = /* @__PURE__ */ once((): Mailer => {
     common: { portalName: site.portalName, primaryColour: site.primaryColour, loginUrl: loginUrl(site.siteUrl) },
   });
 });
+
+const sesSecurityMailer = /* @__PURE__ */ once((): SecurityMailer => {
+  const site = siteConfig();
+  return new SesMailer(sesClient(), {
+    ...mailConfig(),
+    common: { portalName: site.portalName, primaryColour: site.primaryColour, loginUrl: loginUrl(site.siteUrl) },
+  });
+});
+
+/** Built at its first use, like the sealer: only the functions that confirm changes send. */
+export const securityMailer: SecurityMailer = {
+  sendSecurityNotice: (email) => sesSecurityMailer().sendSecurityNotice(email),
+};
 
 export const resetQueue = /* @__PURE__ */ once(
   (): ResetRequestQueue => new SqsResetRequestQueue(sqsClient(), requiredEnv('RESET_QUEUE_URL')),

@@ -55,6 +55,13 @@ const SIGN_IN_TABLE: readonly TableAction[] = [
   'dynamodb:Query',
 ];
 
+// Each change to how a person signs in is confirmed by email: the account's address is read with
+// AdminGetUser, and only the security notice may be sent.
+const SECURITY_NOTICE = {
+  userPool: ['cognito-idp:AdminGetUser'],
+  sendEmails: ['securityNotice'],
+} as const satisfies FunctionAccess;
+
 // Every HTTP handler counts requests per source IP first: an atomic UpdateItem on a RATE# item.
 export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
   'password-reset-request': { table: ['dynamodb:UpdateItem'], sendToResetQueue: true },
@@ -93,6 +100,7 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
   'session-second-factor': {
     table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'],
     factorKey: ['kms:Decrypt'],
+    ...SECURITY_NOTICE,
   },
   // Who is signed in, their factors and sessions (byUser index).
   'account-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], queryUserIndex: true },
@@ -106,15 +114,21 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
   'account-totp-confirm': {
     table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'],
     factorKey: ['kms:Decrypt'],
+    ...SECURITY_NOTICE,
   },
   // Checks a current code, then removes the authenticator and the recovery codes.
-  'account-totp-remove': { table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'], factorKey: ['kms:Decrypt'] },
+  'account-totp-remove': {
+    table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'],
+    factorKey: ['kms:Decrypt'],
+    ...SECURITY_NOTICE,
+  },
   // New recovery codes: puts the new ones, deletes the old.
-  'account-recovery-codes': { table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'] },
+  'account-recovery-codes': { table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'], ...SECURITY_NOTICE },
   // Ends the user's other sessions (byUser index).
   'account-sessions-revoke': {
     table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     queryUserIndex: true,
+    ...SECURITY_NOTICE,
   },
   'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], userPool: [] },
   'session-delete': { table: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },

@@ -6,10 +6,12 @@ import {
   type EmailTemplateId,
   type NewPasswordEmailData,
   type ResetLinkEmailData,
+  type SecurityNoticeEmailData,
   sesTemplateName,
 } from '../definitions/email-templates';
 import type { Language } from '../definitions/languages';
-import type { Mailer, NewPasswordEmail, ResetLinkEmail } from '../domain/ports';
+import { securityChangeText } from '../definitions/second-factors';
+import type { Mailer, NewPasswordEmail, ResetLinkEmail, SecurityMailer, SecurityNoticeEmail } from '../domain/ports';
 
 const locales: Record<Language, string> = { en: 'en-GB', it: 'it-IT' };
 const dateFormats = new Map<Language, Intl.DateTimeFormat>();
@@ -56,7 +58,7 @@ export async function sendTemplatedEmail(
   );
 }
 
-export class SesMailer implements Mailer {
+export class SesMailer implements Mailer, SecurityMailer {
   constructor(
     private readonly ses: SESv2Client,
     private readonly options: SesMailerOptions,
@@ -82,6 +84,17 @@ export class SesMailer implements Mailer {
       requestIp: email.requestIp,
     };
     await this.send('newPassword', email.to, email.language, data);
+  }
+
+  async sendSecurityNotice(email: SecurityNoticeEmail): Promise<void> {
+    const data: SecurityNoticeEmailData = {
+      ...this.options.common,
+      username: email.username,
+      change: securityChangeText[email.change][email.language],
+      changedAt: formatEmailDate(email.changedAt, email.language),
+      sourceIp: email.sourceIp,
+    };
+    await this.send('securityNotice', email.to, email.language, data);
   }
 
   private send(template: EmailTemplateId, to: string, language: Language, data: CommonEmailData): Promise<void> {

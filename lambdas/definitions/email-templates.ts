@@ -69,6 +69,15 @@ export interface CredentialRejectedEmailData extends CommonEmailData {
   readonly reason: string;
 }
 
+/** To the account's owner after a change to how they sign in (factors, codes, sessions). */
+export interface SecurityNoticeEmailData extends CommonEmailData {
+  readonly username: string;
+  /** What changed, in the email's language (lambdas/definitions/second-factors.ts). */
+  readonly change: string;
+  readonly changedAt: string;
+  readonly sourceIp: string;
+}
+
 const common: CommonEmailData = {
   portalName: 'IMS SUPPORT',
   primaryColour: '#1f4e8c',
@@ -148,6 +157,20 @@ export const emailTemplates = {
       reason: 'Your company already has its two support contacts; please ask one of them.',
     },
   } satisfies EmailTemplateDefinition<CredentialRejectedEmailData>,
+  securityNotice: {
+    id: 'security-notice',
+    subject: {
+      en: '{{portalName}}: a change to how you sign in',
+      it: '{{portalName}}: una modifica al tuo accesso',
+    },
+    example: {
+      ...common,
+      username: 'demo',
+      change: 'An authenticator app was set up.',
+      changedAt: '26 Nov 2026, 18:02 UTC',
+      sourceIp: '203.0.113.7',
+    },
+  } satisfies EmailTemplateDefinition<SecurityNoticeEmailData>,
 } as const;
 
 export type EmailTemplateId = keyof typeof emailTemplates;

@@ -1,3 +1,5 @@
+import type { Language } from './languages';
+
 // Second factors, defined once: the authenticator-app (TOTP, RFC 6238) parameters every app
 // understands, recovery codes, and how long the second step of a sign-in may wait.
 
@@ -31,3 +33,40 @@ export type AuthenticationMethod = 'pwd' | 'otp' | 'hwk' | 'swk' | 'mfa' | 'user
 
 /** What the second step accepts from the page. */
 export type SecondFactorMethod = 'totp' | 'recovery';
+
+/** Changes to how a person signs in; each is confirmed by email (the security notice). */
+export type SecurityChange =
+  | 'totp_added'
+  | 'totp_removed'
+  | 'recovery_codes_renewed'
+  | 'recovery_code_used'
+  | 'sessions_ended'
+  | 'factors_reset_by_support';
+
+/** The words of each change in the security notice, per language. */
+export const securityChangeText: Readonly<Record<SecurityChange, Readonly<Record<Language, string>>>> = {
+  totp_added: {
+    en: 'An authenticator app was set up, with ten new recovery codes.',
+    it: 'È stata configurata un’app di autenticazione, con dieci nuovi codici di recupero.',
+  },
+  totp_removed: {
+    en: 'The authenticator app was removed, with its recovery codes.',
+    it: 'L’app di autenticazione è stata rimossa, con i suoi codici di recupero.',
+  },
+  recovery_codes_renewed: {
+    en: 'New recovery codes were made; the old ones no longer work.',
+    it: 'Sono stati creati nuovi codici di recupero; i vecchi non valgono più.',
+  },
+  recovery_code_used: {
+    en: 'A recovery code was used to sign in.',
+    it: 'Per accedere è stato usato un codice di recupero.',
+  },
+  sessions_ended: {
+    en: 'You were signed out everywhere else.',
+    it: 'Sei stato disconnesso da tutti gli altri dispositivi.',
+  },
+  factors_reset_by_support: {
+    en: 'The support team removed your second factors at your request. Set up a new one on your account page.',
+    it: 'Il team di supporto ha rimosso i tuoi secondi fattori su tua richiesta. Configurane uno nuovo nella pagina del tuo account.',
+  },
+};

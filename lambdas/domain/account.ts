@@ -1,8 +1,9 @@
 // The account page's domain: what a signed-in person sees of their factors and sessions, and the
 // changes they may make. Removing the authenticator needs a current code from it, so a session
 // left open on a shared computer cannot quietly strip the factor.
-import type { AuthenticationMethod } from '../definitions/second-factors';
-import type { FactorSummary, SessionStore } from './ports';
+import type { Language } from '../definitions/languages';
+import type { AuthenticationMethod, SecurityChange } from '../definitions/second-factors';
+import type { Clock, FactorSummary, Log, SecurityMailer, SessionStore, UserDirectory } from './ports';
 import { type FactorDeps, verifySecondFactor } from './second-factors';
 
 export interface AccountDeps extends FactorDeps {
@@ -52,4 +53,38 @@ export async function signOutElsewhere(username: string, currentHash: string, de
   await Promise.all(others.map((s) => deps.sessions.deleteSession(s.hash)));
   deps.log.info('signed out elsewhere', { username, ended: others.length });
   return others.length;
+}
+
+export interface NoticeDeps {
+  readonly users: UserDirectory;
+  readonly securityMailer: SecurityMailer;
+  readonly clock: Clock;
+  readonly log: Log;
+}
+
+/**
+ * Confirms a change by email to the account's address. The change has happened by then; a failed
+ * email is logged (the error alarm sees it) rather than undoing the change or failing the request.
+ */
+export async function sendSecurityNotice(
+  username: string,
+  change: SecurityChange,
+  where: { language: Language; sourceIp: string },
+  deps: NoticeDeps,
+): Promise<void> {
+  try {
+    const user = await deps.users.findByLogin(username);
+    if (!user) return;
+    await deps.securityMailer.sendSecurityNotice({
+      to: user.email,
+      language: where.language,
+      username: user.username,
+      change,
+      changedAt: new Date(deps.clock.now()),
+      sourceIp: where.sourceIp,
+    });
+    deps.log.info('security notice sent', { username, change });
+  } catch (error) {
+    deps.log.error('security notice could not be sent', { username, change, error });
+  }
 }

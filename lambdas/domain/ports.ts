@@ -1,6 +1,6 @@
 import type { CredentialRequestFields } from '../definitions/credential-request';
 import type { Language } from '../definitions/languages';
-import type { AuthenticationMethod } from '../definitions/second-factors';
+import type { AuthenticationMethod, SecurityChange } from '../definitions/second-factors';
 
 // The ports the domain talks through. Adapters in lambdas/adapters/ implement them for AWS; tests
 // implement them in memory. Nothing here knows about an SDK.
@@ -184,6 +184,20 @@ export interface NewPasswordEmail {
   readonly temporaryPassword: string;
   readonly requestedAt: Date;
   readonly requestIp: string;
+}
+
+export interface SecurityNoticeEmail {
+  readonly to: string;
+  readonly language: Language;
+  readonly username: string;
+  readonly change: SecurityChange;
+  readonly changedAt: Date;
+  readonly sourceIp: string;
+}
+
+/** Confirms each change to how a person signs in, by email to the account's address. */
+export interface SecurityMailer {
+  sendSecurityNotice(email: SecurityNoticeEmail): Promise<void>;
 }
 
 export interface Mailer {

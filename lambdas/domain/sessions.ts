@@ -15,6 +15,7 @@ import { normaliseLogin } from './password-reset';
 import type {
   Clock,
   Log,
+  SecurityMailer,
   SessionStore,
   SignInOutcome,
   TemporaryPasswordRecord,
@@ -26,6 +27,7 @@ import { hashTemporaryPassword, hashToken, isWellFormedToken, newToken, sameHash
 import { type SignInLimitDeps, signInGate } from './sign-in-limits';
 
 export interface SessionDeps extends SignInLimitDeps, FactorDeps {
+  readonly securityMailer: SecurityMailer;
   readonly users: UserDirectory;
   readonly sessions: SessionStore;
   readonly temporaryPasswords: TemporaryPasswordStore;

@@ -1,8 +1,8 @@
 // POST /api/account/sessions/revoke: "sign out elsewhere", ending every session but this one.
-import { signOutElsewhere } from '../domain/account';
+import { sendSecurityNotice, signOutElsewhere } from '../domain/account';
 import { httpHandler } from '../http/handler';
 import { json } from '../http/responses';
-import { sessionDeps, signedIn, site } from '../session-deps';
+import { noticeContext, sessionDeps, signedIn, site } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
 export const handler = httpHandler(
@@ -10,7 +10,9 @@ export const handler = httpHandler(
   async (event, scope) => {
     const deps = sessionDeps(scope);
     const me = await signedIn(event, deps);
-    return json(200, { ended: await signOutElsewhere(me.username, me.hash, deps) });
+    const ended = await signOutElsewhere(me.username, me.hash, deps);
+    if (ended > 0) await sendSecurityNotice(me.username, 'sessions_ended', noticeContext(event), deps);
+    return json(200, { ended });
   },
   ipRateLimit('account-sessions-revoke'),
 );

@@ -1,11 +1,11 @@
 // POST /api/account/totp/remove: removes the authenticator (and its recovery codes), proved by a
 // current code from it.
-import { removeTotp } from '../domain/account';
+import { removeTotp, sendSecurityNotice } from '../domain/account';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
 import { totpCodeSchema } from '../http/schemas';
-import { sessionDeps, signedIn, site } from '../session-deps';
+import { noticeContext, sessionDeps, signedIn, site } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
 export const handler = httpHandler(
@@ -15,6 +15,7 @@ export const handler = httpHandler(
     const deps = sessionDeps(scope);
     const me = await signedIn(event, deps);
     await removeTotp(me.username, code, deps);
+    await sendSecurityNotice(me.username, 'totp_removed', noticeContext(event), deps);
     return json(200, { status: 'removed' });
   },
   ipRateLimit('account-totp-remove'),

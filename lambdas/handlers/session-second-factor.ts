@@ -1,16 +1,23 @@
 // POST /api/session/second-factor: the second step of a sign-in (authenticator or recovery code).
+import { sendSecurityNotice } from '../domain/account';
 import { completeSecondStep } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { secondFactorSchema } from '../http/schemas';
-import { sessionDeps, signInResponse, site, stepCookie } from '../session-deps';
+import { noticeContext, sessionDeps, signInResponse, site, stepCookie } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
     const proof = jsonBody(event, secondFactorSchema);
-    return signInResponse(await completeSecondStep(stepCookie(event), proof, sessionDeps(scope)));
+    const deps = sessionDeps(scope);
+    const result = await completeSecondStep(stepCookie(event), proof, deps);
+    // A recovery code in use may mean a lost phone, or a stolen code: the owner hears of it.
+    if (proof.method === 'recovery') {
+      await sendSecurityNotice(result.username, 'recovery_code_used', noticeContext(event), deps);
+    }
+    return signInResponse(result);
   },
   ipRateLimit('session-second-factor'),
 );

@@ -20,6 +20,8 @@ async function userWithAuthenticator() {
   expect(confirm.status).toBe(200);
   const recoveryCodes = confirm.body.recoveryCodes as string[];
   expect(recoveryCodes).toHaveLength(10);
+  const notice = await waitForEmail(user.email, 'a change to how you sign in', 0);
+  expect(notice.text).toContain('An authenticator app was set up');
   return { user, secret, recoveryCodes, browser };
 }
 
@@ -63,6 +65,7 @@ describe('an account with an authenticator', () => {
 
   it('takes a recovery code once', async () => {
     const { user, recoveryCodes } = await userWithAuthenticator();
+    const before = (await inbox()).length;
     const code = recoveryCodes[0] as string;
     const first = new Browser();
     await first.call('POST', '/api/session', { username: user.username, password: user.password });
@@ -72,6 +75,9 @@ describe('an account with an authenticator', () => {
     await second.call('POST', '/api/session', { username: user.username, password: user.password });
     const again = await second.call('POST', '/api/session/second-factor', { method: 'recovery', code });
     expect(again.status).toBe(401);
+    // The owner hears of it, in the language the page asked in.
+    const notice = await waitForEmail(user.email, 'a change to how you sign in', before);
+    expect(notice.text).toContain('A recovery code was used to sign in.');
     expect((await first.call('GET', '/api/account')).body).toMatchObject({
       amr: ['pwd', 'mfa'],
       factors: { recoveryCodesLeft: 9 },
@@ -127,6 +133,15 @@ describe('an account with an authenticator', () => {
     expect(revoked.body).toEqual({ ended: 1 });
     expect((await elsewhere.call('GET', '/api/session')).status).toBe(401);
     expect((await browser.call('GET', '/api/session')).status).toBe(200);
+  });
+
+  it('confirms a change in Italian when the page speaks Italian', async () => {
+    const { user, browser } = await userWithAuthenticator();
+    const before = (await inbox()).length;
+    const renewed = await browser.call('POST', '/api/account/recovery-codes', undefined, { 'accept-language': 'it' });
+    expect(renewed.status).toBe(200);
+    const notice = await waitForEmail(user.email, 'una modifica al tuo accesso', before);
+    expect(notice.text).toContain('Sono stati creati nuovi codici di recupero');
   });
 
   it('removes the authenticator only with a current code', async () => {

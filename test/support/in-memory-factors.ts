@@ -1,7 +1,14 @@
 // Second factors in memory, with the adapter's semantics (conditional confirm, atomic spend of a
 // step or a recovery code), and a sealer that really encrypts, bound to the user.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { FactorStore, FactorSummary, SecretSealer, TotpFactor } from '../../lambdas/domain/ports';
+import type {
+  FactorStore,
+  FactorSummary,
+  SecretSealer,
+  SecurityMailer,
+  SecurityNoticeEmail,
+  TotpFactor,
+} from '../../lambdas/domain/ports';
 
 export class MemoryFactorStore implements FactorStore {
   readonly totp = new Map<string, TotpFactor>();
@@ -76,5 +83,12 @@ export class MemorySealer implements SecretSealer {
     const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12)).setAAD(Buffer.from(username));
     decipher.setAuthTag(raw.subarray(12, 28));
     return new Uint8Array(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]));
+  }
+}
+
+export class MemorySecurityMailer implements SecurityMailer {
+  readonly sent: SecurityNoticeEmail[] = [];
+  async sendSecurityNotice(email: SecurityNoticeEmail): Promise<void> {
+    this.sent.push(email);
   }
 }

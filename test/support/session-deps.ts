@@ -10,7 +10,7 @@ import {
   MemoryUserDirectory,
   silentLog,
 } from './in-memory';
-import { MemoryFactorStore, MemorySealer } from './in-memory-factors';
+import { MemoryFactorStore, MemorySealer, MemorySecurityMailer } from './in-memory-factors';
 
 export function memorySessionDeps() {
   const counter = new MemoryRateCounter();
@@ -35,6 +35,7 @@ export function memorySessionDeps() {
     issuer: 'IMS SUPPORT',
     secondStepSeconds: 300,
     requireSecondFactor: false as boolean,
+    securityMailer: new MemorySecurityMailer(),
   } satisfies SessionDeps;
   return { ...deps, counter };
 }
