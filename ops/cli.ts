@@ -4,6 +4,7 @@
 // (nothing half-done), 2 wrong usage or no target.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { defaultLanguage, isLanguage, languages } from '../lambdas/definitions/languages';
 import { OpsError } from '../lambdas/domain/credential-requests';
 import type { AccountSummary, CredentialRequestRecord } from '../lambdas/domain/ports';
 import { type OpsService, opsService } from './service';
@@ -40,6 +41,10 @@ Accounts
   users                                               list the accounts
   disable <user>                                      disable an account (username or email) and end its sessions
   enable <user>                                       enable it again
+
+Second factors
+  factors reset <user> [--language en|it]             remove a person's second factors (lost phone): ends their
+                                                      sessions, emails them (in --language, default en), audits
 
 Target (default: the local runner started with npm start)
   --stack <name>       a deployed stack (default name ${DEFAULT_STACK} when --region or --profile is given)
@@ -174,6 +179,7 @@ interface Parsed {
     profile?: string | undefined;
     endpoints?: string | undefined;
     by?: string | undefined;
+    language?: string | undefined;
     json?: boolean | undefined;
     help?: boolean | undefined;
   };
@@ -200,6 +206,7 @@ const OPTIONS = {
   profile: { type: 'string' },
   endpoints: { type: 'string' },
   by: { type: 'string' },
+  language: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -212,6 +219,7 @@ const COMMANDS: Record<string, { args: string[]; options: string[] }> = {
   users: { args: [], options: [] },
   disable: { args: ['<user>'], options: [] },
   enable: { args: ['<user>'], options: [] },
+  factors: { args: ['reset', '<user>'], options: ['language'] },
 };
 
 function checkUsage({ command, args, values }: Parsed): void {
@@ -228,7 +236,13 @@ function checkUsage({ command, args, values }: Parsed): void {
         (command === 'reject' ? ' (put the reason in quotes after --reason)' : ''),
     );
   }
-  for (const option of ['status', 'reason'] as const) {
+  if (command === 'factors' && args[0] !== 'reset') {
+    throw new OpsUsageError(`"factors" knows one action, reset: npm run ops -- factors reset <user>`);
+  }
+  if (values.language !== undefined && !isLanguage(values.language)) {
+    throw new OpsUsageError(`--language must be one of ${languages.join(', ')}, got "${values.language}".`);
+  }
+  for (const option of ['status', 'reason', 'language'] as const) {
     if (values[option] !== undefined && !spec.options.includes(option)) {
       throw new OpsUsageError(`--${option} does not apply to "${command}".`);
     }
@@ -317,6 +331,18 @@ async function execute(parsed: Parsed, service: OpsService, io: OpsIo): Promise<
         io.out(`${result.username} was already ${enabled ? 'enabled' : 'disabled'}; nothing to change.`);
       } else if (enabled) io.out(`Enabled ${result.username}: the account can sign in again.`);
       else io.out(`Disabled ${result.username}; ended ${result.sessionsEnded} portal session(s).`);
+      return;
+    }
+    case 'factors': {
+      const language = isLanguage(values.language) ? values.language : defaultLanguage;
+      const reset = await service.resetFactors(args[1] ?? '', language);
+      if (values.json) json(reset);
+      else {
+        io.out(
+          `Reset the second factors of ${reset.username}: removed ${reset.removed} item(s), ended ${reset.sessionsEnded} session(s).`,
+        );
+        io.out(`They were told by email; an audit entry in ${service.settings.description} records who did it.`);
+      }
       return;
     }
   }

@@ -8,8 +8,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoAccountAdmin } from '../lambdas/adapters/cognito-accounts';
 import { CognitoUserDirectory } from '../lambdas/adapters/cognito-directory';
 import { DynamoCredentialRequestStore } from '../lambdas/adapters/dynamodb-credential-requests';
+import { DynamoAuditTrail, DynamoFactorStore } from '../lambdas/adapters/dynamodb-factors';
 import { DynamoSessionStore, DynamoTemporaryPasswordStore } from '../lambdas/adapters/dynamodb-store';
 import { SesCredentialMailer } from '../lambdas/adapters/ses-credential-mailer';
+import { SesMailer } from '../lambdas/adapters/ses-mailer';
+import type { Language } from '../lambdas/definitions/languages';
+import { type OpsFactorReset, resetFactorsByOps } from '../lambdas/domain/account';
 import {
   type Approval,
   approveCredentialRequest,
@@ -30,6 +34,8 @@ export interface OpsService {
   reject(reference: string, reason: string): Promise<{ reference: string; email: string }>;
   listUsers(): Promise<AccountSummary[]>;
   setEnabled(login: string, enabled: boolean): Promise<{ username: string; changed: boolean; sessionsEnded: number }>;
+  /** Removes a person's second factors (lost phone), ends their sessions, emails them, audits. */
+  resetFactors(login: string, language: Language): Promise<OpsFactorReset>;
   close(): void;
 }
 
@@ -84,6 +90,25 @@ export function opsService(settings: OpsSettings, options: { decidedBy: string; 
         accounts,
         users,
         sessions: new DynamoSessionStore(db, settings.tableName),
+        log,
+      }),
+    resetFactors: (login, language) =>
+      resetFactorsByOps(login, options.decidedBy, language, {
+        users,
+        factors: new DynamoFactorStore(db, settings.tableName),
+        sessions: new DynamoSessionStore(db, settings.tableName),
+        audit: new DynamoAuditTrail(db, settings.tableName),
+        securityMailer: new SesMailer(ses, {
+          senderEmail: settings.senderEmail,
+          templatePrefix: settings.templatePrefix,
+          configurationSet: settings.configurationSet,
+          common: {
+            portalName: settings.portalName,
+            primaryColour: settings.primaryColour,
+            loginUrl: settings.loginUrl,
+          },
+        }),
+        clock: systemClock,
         log,
       }),
     close: () => {

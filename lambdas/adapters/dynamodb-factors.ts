@@ -9,7 +9,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { FactorStore, FactorSummary, TotpFactor } from '../domain/ports';
+import type { AuditEntry, AuditTrail, FactorStore, FactorSummary, TotpFactor } from '../domain/ports';
 import { isConditionFailure } from './dynamodb-store';
 
 export const factorKeys = {
@@ -202,5 +202,26 @@ export class DynamoFactorStore implements FactorStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
+  }
+}
+
+/** Audit entries: pk AUDIT#<username>, sk <ISO time>#<action>; kept (no TTL). */
+export class DynamoAuditTrail implements AuditTrail {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `AUDIT#${entry.username}`,
+          sk: `${new Date(entry.at).toISOString()}#${entry.action}`,
+          ...entry,
+        },
+      }),
+    );
   }
 }

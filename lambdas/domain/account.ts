@@ -3,7 +3,17 @@
 // left open on a shared computer cannot quietly strip the factor.
 import type { Language } from '../definitions/languages';
 import type { AuthenticationMethod, SecurityChange } from '../definitions/second-factors';
-import type { Clock, FactorSummary, Log, SecurityMailer, SessionStore, UserDirectory } from './ports';
+import { OpsError } from './credential-requests';
+import type {
+  AuditTrail,
+  Clock,
+  FactorStore,
+  FactorSummary,
+  Log,
+  SecurityMailer,
+  SessionStore,
+  UserDirectory,
+} from './ports';
 import { type FactorDeps, verifySecondFactor } from './second-factors';
 
 export interface AccountDeps extends FactorDeps {
@@ -87,4 +97,48 @@ export async function sendSecurityNotice(
   } catch (error) {
     deps.log.error('security notice could not be sent', { username, change, error });
   }
+}
+
+export interface OpsFactorResetDeps extends NoticeDeps {
+  readonly factors: FactorStore;
+  readonly sessions: SessionStore;
+  readonly audit: AuditTrail;
+}
+
+export interface OpsFactorReset {
+  readonly username: string;
+  readonly removed: number;
+  readonly sessionsEnded: number;
+}
+
+/**
+ * Ops removes every second factor of a person who lost theirs (after checking who is asking, by
+ * the support team's own procedure). Their sessions end too, the person is told by email, and an
+ * audit entry records who did it and when. The next sign-in needs only the password, or asks to
+ * set up a factor again where the portal requires one.
+ */
+export async function resetFactorsByOps(
+  login: string,
+  by: string,
+  language: Language,
+  deps: OpsFactorResetDeps,
+): Promise<OpsFactorReset> {
+  const user = await deps.users.findByLogin(login.trim().toLowerCase());
+  if (!user)
+    throw new OpsError(
+      'user_not_found',
+      `No account has the username or email "${login}". List them with: npm run ops -- users`,
+    );
+  const removed = await deps.factors.deleteAll(user.username);
+  const sessionsEnded = await deps.sessions.deleteAllSessions(user.username);
+  await deps.audit.record({
+    at: deps.clock.now(),
+    username: user.username,
+    action: 'factors-reset',
+    by,
+    detail: `${removed} factor item(s) removed, ${sessionsEnded} session(s) ended`,
+  });
+  deps.log.info('second factors reset by ops', { username: user.username, by, removed, sessionsEnded });
+  await sendSecurityNotice(user.username, 'factors_reset_by_support', { language, sourceIp: `ops (${by})` }, deps);
+  return { username: user.username, removed, sessionsEnded };
 }

@@ -147,6 +147,20 @@ export interface FactorStore {
   deleteAll(username: string): Promise<number>;
 }
 
+export interface AuditEntry {
+  readonly at: number;
+  readonly username: string;
+  readonly action: 'factors-reset';
+  /** Who did it (the ops CLI's --by or login name). */
+  readonly by: string;
+  readonly detail: string;
+}
+
+/** What ops did to an account, kept in the table (AUDIT#<username>). */
+export interface AuditTrail {
+  record(entry: AuditEntry): Promise<void>;
+}
+
 /** Encrypts small secrets at rest (KMS in AWS and locally), bound to the user they belong to. */
 export interface SecretSealer {
   seal(plaintext: Uint8Array, username: string): Promise<string>;

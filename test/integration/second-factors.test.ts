@@ -1,6 +1,8 @@
 // Second factors over HTTP against the local stack (the handlers, DynamoDB, the local KMS, each
 // function's IAM policy enforced): codes computed here from the secret the set-up hands out.
+
 import { totpCode } from '../../lambdas/domain/second-factors';
+import { runOps } from '../../ops/cli';
 import { Browser, inbox, newUser, tableSnapshot, temporaryPasswordIn, tokenIn, waitForEmail } from './helpers';
 
 jest.setTimeout(60_000);
@@ -152,5 +154,45 @@ describe('an account with an authenticator', () => {
     const again = new Browser();
     const signIn = await again.call('POST', '/api/session', { username: user.username, password: user.password });
     expect(signIn.body).toEqual({ username: user.username });
+  });
+});
+
+describe('ops resets a lost factor', () => {
+  async function ops(...argv: string[]) {
+    const out: string[] = [];
+    const file = process.env.SUPPORT_ACCESS_OPS_FILE ?? '';
+    const code = await runOps([...argv, '--endpoints', file, '--by', 'integration'], {
+      out: (line) => out.push(line),
+      err: (line) => out.push(line),
+    });
+    return { code, out: out.join('\n') };
+  }
+
+  it('removes the factors, ends the sessions, emails the person and leaves an audit entry', async () => {
+    const { user, browser } = await userWithAuthenticator();
+    const before = (await inbox()).length;
+    const reset = await ops('factors', 'reset', user.email, '--language', 'it');
+    expect(reset.out).toContain(
+      `Reset the second factors of ${user.username}: removed 11 item(s), ended 1 session(s).`,
+    );
+    expect(reset.code).toBe(0);
+    expect((await browser.call('GET', '/api/session')).status).toBe(401);
+    const notice = await waitForEmail(user.email, 'una modifica al tuo accesso', before);
+    expect(notice.text).toContain('Il team di supporto ha rimosso i tuoi secondi fattori');
+    const audit = (await tableSnapshot()).find((item) => item.includes(`"pk":"AUDIT#${user.username}"`));
+    expect(audit).toContain('"by":"integration"');
+    expect(audit).toContain('"action":"factors-reset"');
+    // The password alone signs in again.
+    const again = await new Browser().call('POST', '/api/session', {
+      username: user.username,
+      password: user.password,
+    });
+    expect(again.body).toEqual({ username: user.username });
+  });
+
+  it('says so for an unknown account and changes nothing', async () => {
+    const result = await ops('factors', 'reset', 'nobody-at-all');
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('No account has the username or email "nobody-at-all"');
   });
 });
