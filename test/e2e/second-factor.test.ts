@@ -1,0 +1,92 @@
+// The authenticator app in a browser, in both languages: set it up on the account page (QR code and
+// the key written out), keep the recovery codes, sign out, sign in with a code, then with a
+// recovery code; axe on every new state. Codes are computed here from the key the page shows.
+import { totpCode } from '../../lambdas/domain/second-factors';
+import { catalogue } from '../../static-site/src/messages';
+import { expectAccessible, type Locale, newUser, useBrowser, visit } from './support/helpers';
+
+jest.setTimeout(90_000);
+
+const browser = useBrowser();
+
+const cases: [Locale, 'en' | 'it'][] = [
+  ['en-GB', 'en'],
+  ['it-IT', 'it'],
+];
+
+describe.each(cases)('the authenticator app in %s', (locale, lang) => {
+  const t = { ...catalogue[lang].page, ...catalogue[lang].script };
+
+  it('is set up on the account page and then asked for after the password', async () => {
+    const user = await newUser(`totp-${lang}`);
+    const { context, page, problems } = await visit(browser(), locale);
+    const signIn = async () => {
+      await page.goto('/');
+      await page.locator('#username').fill(user.username);
+      await page.locator('#password').fill(user.password);
+      await page.getByRole('button', { name: t['login.submit'], exact: true }).click();
+    };
+
+    // Signed in with the password only; the account page offers the set-up.
+    await signIn();
+    await page.waitForURL('**/signed-in');
+    await page.getByRole('link', { name: t['signedIn.account'] }).click();
+    await page.waitForURL('**/account');
+    await expect(page.locator('#totp-status').textContent()).resolves.toBe(t['account.totp.off']);
+    await expectAccessible(page, `account, no factor (${lang})`);
+
+    await page.getByRole('button', { name: t['account.totp.start'] }).click();
+    await expect(page.getByRole('img', { name: t['setup.qrAlt'] }).getAttribute('src')).resolves.toMatch(
+      /^data:image\/svg\+xml;base64,/,
+    );
+    await expectAccessible(page, `account, set-up (${lang})`);
+    const secret = ((await page.locator('.secret').textContent()) ?? '').replace(/\s/g, '');
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+
+    // A wrong code is refused next to the field.
+    await page.getByLabel(t['setup.codeLabel']).fill('000000');
+    await page.getByRole('button', { name: t['setup.confirm'] }).click();
+    await expect(page.locator('#setup-code').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expectAccessible(page, `account, wrong first code (${lang})`);
+
+    await page.getByLabel(t['setup.codeLabel']).fill(totpCode(secret, Date.now()));
+    await page.getByRole('button', { name: t['setup.confirm'] }).click();
+    await page.locator('#totp-status', { hasText: t['account.totp.on'] }).waitFor();
+    const codes = await page.locator('#recovery-list code').allTextContents();
+    expect(codes).toHaveLength(10);
+    await expectAccessible(page, `account, factor and recovery codes (${lang})`);
+
+    // Sign out, sign in again: the password leads to the second step, not a session.
+    await page.goto('/signed-in');
+    await page.getByRole('button', { name: t['signedIn.signOut'] }).click();
+    await page.waitForURL('**/?signed-out');
+    await signIn();
+    await page.waitForURL('**/second-step');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(t['secondStep.verify.heading']);
+    await expectAccessible(page, `second step (${lang})`);
+
+    await page.getByLabel(t['secondStep.code']).fill('123456');
+    await page.getByRole('button', { name: t['secondStep.submit'] }).click();
+    await expect(page.locator('#form-error').textContent()).resolves.toBe(t['error.second_factor_invalid']);
+    await expectAccessible(page, `second step, wrong code (${lang})`);
+
+    // The next step's code: the set-up spent the current one.
+    await page.getByLabel(t['secondStep.code']).fill(totpCode(secret, Date.now() + 30_000));
+    await page.getByRole('button', { name: t['secondStep.submit'] }).click();
+    await page.waitForURL('**/signed-in');
+
+    // And with a recovery code instead.
+    await page.getByRole('button', { name: t['signedIn.signOut'] }).click();
+    await page.waitForURL('**/?signed-out');
+    await signIn();
+    await page.waitForURL('**/second-step');
+    await page.getByRole('button', { name: t['secondStep.useRecovery'] }).click();
+    await expectAccessible(page, `second step, recovery code (${lang})`);
+    await page.getByLabel(t['secondStep.recoveryLabel']).fill(codes[0] as string);
+    await page.getByRole('button', { name: t['secondStep.submit'] }).click();
+    await page.waitForURL('**/signed-in');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
