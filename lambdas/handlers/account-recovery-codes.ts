@@ -3,13 +3,16 @@ import { sendSecurityNotice } from '../domain/account';
 import { EnrolmentMissing } from '../domain/errors';
 import { regenerateRecoveryCodes } from '../domain/second-factors';
 import { httpHandler } from '../http/handler';
+import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
+import { emptySchema } from '../http/schemas';
 import { noticeContext, sessionDeps, signedIn, site } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
+    jsonBody(event, emptySchema);
     const deps = sessionDeps(scope);
     const me = await signedIn(event, deps);
     // Recovery codes stand in for a factor; without one they would be a factor of their own.

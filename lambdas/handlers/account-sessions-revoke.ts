@@ -1,13 +1,16 @@
 // POST /api/account/sessions/revoke: "sign out elsewhere", ending every session but this one.
 import { sendSecurityNotice, signOutElsewhere } from '../domain/account';
 import { httpHandler } from '../http/handler';
+import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
+import { emptySchema } from '../http/schemas';
 import { noticeContext, sessionDeps, signedIn, site } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
+    jsonBody(event, emptySchema);
     const deps = sessionDeps(scope);
     const me = await signedIn(event, deps);
     const ended = await signOutElsewhere(me.username, me.hash, deps);

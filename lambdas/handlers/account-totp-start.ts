@@ -5,13 +5,16 @@ import { renderSVG } from 'uqr';
 import { beginTotpEnrolment } from '../domain/second-factors';
 import { enrolmentStepUser } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
+import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
+import { emptySchema } from '../http/schemas';
 import { sessionDeps, signedIn, site, stepCookie } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
+    jsonBody(event, emptySchema);
     const deps = sessionDeps(scope);
     const step = stepCookie(event);
     const username = step ? await enrolmentStepUser(step, deps) : (await signedIn(event, deps)).username;

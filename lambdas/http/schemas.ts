@@ -61,3 +61,6 @@ export const secondFactorSchema = z.strictObject({
 });
 
 export const totpCodeSchema = z.strictObject({ code: codeField });
+
+/** Actions without fields still send JSON (`{}`): a cross-site form cannot, and a preflight guards fetch. */
+export const emptySchema = z.strictObject({}, { error: 'send an empty JSON object: {}' });

@@ -36,7 +36,7 @@ function renderCodes(list: HTMLElement, codes: readonly string[]): void {
  * `done` with the recovery codes the confirmation answers.
  */
 async function totpSetup(area: HTMLElement, done: (codes: string[]) => void): Promise<void> {
-  const start = await callApi<{ secret?: string; qrCode?: string }>('POST', apiRoutes.startTotp.path);
+  const start = await callApi<{ secret?: string; qrCode?: string }>('POST', apiRoutes.startTotp.path, {});
   if (!start.ok || !start.body.secret || !start.body.qrCode) {
     if (start.status === 401) location.replace(`${pages.login.path}?expired`);
     else showFormError(errorText(start));
@@ -242,7 +242,7 @@ export function accountPage(): void {
     if (isBusy(regenerate)) return;
     clearFormError();
     const result = await whileBusy(regenerate, () =>
-      callApi<{ recoveryCodes?: string[] }>('POST', apiRoutes.recoveryCodes.path),
+      callApi<{ recoveryCodes?: string[] }>('POST', apiRoutes.recoveryCodes.path, {}),
     );
     if (result.ok && result.body.recoveryCodes) {
       renderCodes(byId('recovery-list'), result.body.recoveryCodes);
@@ -254,7 +254,9 @@ export function accountPage(): void {
   revoke.addEventListener('click', async () => {
     if (isBusy(revoke)) return;
     clearFormError();
-    const result = await whileBusy(revoke, () => callApi<{ ended?: number }>('POST', apiRoutes.revokeSessions.path));
+    const result = await whileBusy(revoke, () =>
+      callApi<{ ended?: number }>('POST', apiRoutes.revokeSessions.path, {}),
+    );
     if (result.ok) {
       say(format(text['account.sessions.revoked'], { count: result.body.ended ?? 0 }));
       await load();

@@ -13,7 +13,7 @@ async function userWithAuthenticator() {
   const browser = new Browser();
   const signIn = await browser.call('POST', '/api/session', { username: user.username, password: user.password });
   expect(signIn.status).toBe(200);
-  const start = await browser.call('POST', '/api/account/totp');
+  const start = await browser.call('POST', '/api/account/totp', {});
   expect(start.status).toBe(200);
   const secret = String(start.body.secret);
   expect(String(start.body.qrCode)).toMatch(/^data:image\/svg\+xml;base64,/);
@@ -131,7 +131,7 @@ describe('an account with an authenticator', () => {
     await elsewhere.call('POST', '/api/session/second-factor', { method: 'totp', code: nextCode(secret) });
     expect((await elsewhere.call('GET', '/api/session')).status).toBe(200);
     expect(((await browser.call('GET', '/api/account')).body.sessions as unknown[]).length).toBe(2);
-    const revoked = await browser.call('POST', '/api/account/sessions/revoke');
+    const revoked = await browser.call('POST', '/api/account/sessions/revoke', {});
     expect(revoked.body).toEqual({ ended: 1 });
     expect((await elsewhere.call('GET', '/api/session')).status).toBe(401);
     expect((await browser.call('GET', '/api/session')).status).toBe(200);
@@ -140,7 +140,7 @@ describe('an account with an authenticator', () => {
   it('confirms a change in Italian when the page speaks Italian', async () => {
     const { user, browser } = await userWithAuthenticator();
     const before = (await inbox()).length;
-    const renewed = await browser.call('POST', '/api/account/recovery-codes', undefined, { 'accept-language': 'it' });
+    const renewed = await browser.call('POST', '/api/account/recovery-codes', {}, { 'accept-language': 'it' });
     expect(renewed.status).toBe(200);
     const notice = await waitForEmail(user.email, 'una modifica al tuo accesso', before);
     expect(notice.text).toContain('Sono stati creati nuovi codici di recupero');
