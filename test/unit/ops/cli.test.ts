@@ -107,6 +107,10 @@ describe('arguments', () => {
     [['requests', '--frob'], /Unknown option '--frob'/],
     [['requests', '--stack', 'X', '--endpoints', 'f.json'], /Pick one/],
     [['approve', 'CR-7KQ4-M2XP', '--by', 'Bobby; rm -rf'], /--by must be a name/],
+    [['factors', 'reset'], /"factors" needs reset <user>/],
+    [['factors', 'remove', 'demo'], /"factors" knows one action, reset/],
+    [['factors', 'reset', 'demo', '--language', 'fr'], /--language must be one of en, it/],
+    [['users', '--language', 'it'], /--language does not apply to "users"/],
   ])('%j: exit 2 with a message saying what to do', async (argv, message) => {
     const result = await run(argv);
     expect(result.code).toBe(EXIT.usage);
@@ -250,6 +254,42 @@ describe('disable', () => {
   it('an unknown user: exit 1', async () => {
     const result = await run(['disable', 'ghost']);
     expect(result).toMatchObject({ code: EXIT.refused, err: expect.stringMatching(/No account matches "ghost"/) });
+  });
+});
+
+describe('factors reset', () => {
+  it('removes the factor items and sessions, writes the audit entry, emails the person', async () => {
+    cognito.on(AdminGetUserCommand).resolves({
+      Username: 'demo',
+      Enabled: true,
+      UserAttributes: [{ Name: 'email', Value: 'demo@example.com' }],
+    });
+    dynamo.on(QueryCommand, { KeyConditionExpression: 'pk = :pk' }).resolves({
+      Items: [
+        { pk: 'USER#demo', sk: 'TOTP' },
+        { pk: 'USER#demo', sk: 'RECOVERY#abc' },
+        { pk: 'USER#demo', sk: 'GENERATION' },
+      ],
+    });
+    dynamo.on(DeleteCommand).resolves({});
+    const result = await run(['factors', 'reset', 'demo', '--by', 'alice', '--language', 'it']);
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.out).toContain('Reset the second factors of demo: removed 2 item(s), ended 0 session(s).');
+    const deleted = dynamo.commandCalls(DeleteCommand).map((c) => c.args[0].input.Key?.sk);
+    expect(deleted.sort()).toEqual(['RECOVERY#abc', 'TOTP']);
+    const audit = dynamo.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(audit).toEqual([expect.objectContaining({ pk: 'AUDIT#demo', action: 'factors-reset', by: 'alice' })]);
+    expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
+      Destination: { ToAddresses: ['demo@example.com'] },
+      Content: { Template: expect.objectContaining({ TemplateName: expect.stringMatching(/security-notice-it$/) }) },
+    });
+  });
+
+  it('an unknown user: exit 1, nothing removed', async () => {
+    const result = await run(['factors', 'reset', 'nobody']);
+    expect(result.code).toBe(EXIT.refused);
+    expect(result.err).toMatch(/No account has the username or email "nobody"/);
+    expect(dynamo.commandCalls(DeleteCommand)).toHaveLength(0);
   });
 });
 
