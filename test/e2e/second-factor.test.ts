@@ -32,10 +32,11 @@ describe.each(cases)('the authenticator app in %s', (locale, lang) => {
     await page.waitForURL('**/signed-in');
     await page.getByRole('link', { name: t['signedIn.account'] }).click();
     await page.waitForURL('**/account');
-    await expect(page.locator('#totp-status').textContent()).resolves.toBe(t['account.totp.off']);
+    await page.locator('#totp-status', { hasText: t['account.totp.off'] }).waitFor();
     await expectAccessible(page, `account, no factor (${lang})`);
 
     await page.getByRole('button', { name: t['account.totp.start'] }).click();
+    await page.locator('.secret').waitFor();
     await expect(page.getByRole('img', { name: t['setup.qrAlt'] }).getAttribute('src')).resolves.toMatch(
       /^data:image\/svg\+xml;base64,/,
     );
@@ -46,6 +47,7 @@ describe.each(cases)('the authenticator app in %s', (locale, lang) => {
     // A wrong code is refused next to the field.
     await page.getByLabel(t['setup.codeLabel']).fill('000000');
     await page.getByRole('button', { name: t['setup.confirm'] }).click();
+    await page.locator('#setup-code-error', { hasText: t['error.second_factor_invalid'] }).waitFor();
     await expect(page.locator('#setup-code').getAttribute('aria-invalid')).resolves.toBe('true');
     await expectAccessible(page, `account, wrong first code (${lang})`);
 
@@ -62,12 +64,12 @@ describe.each(cases)('the authenticator app in %s', (locale, lang) => {
     await page.waitForURL('**/?signed-out');
     await signIn();
     await page.waitForURL('**/second-step');
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(t['secondStep.verify.heading']);
+    await page.getByRole('heading', { level: 1, name: t['secondStep.verify.heading'] }).waitFor();
     await expectAccessible(page, `second step (${lang})`);
 
     await page.getByLabel(t['secondStep.code']).fill('123456');
     await page.getByRole('button', { name: t['secondStep.submit'] }).click();
-    await expect(page.locator('#form-error').textContent()).resolves.toBe(t['error.second_factor_invalid']);
+    await page.locator('#form-error', { hasText: t['error.second_factor_invalid'] }).waitFor();
     await expectAccessible(page, `second step, wrong code (${lang})`);
 
     // The next step's code: the set-up spent the current one.
