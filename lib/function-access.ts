@@ -103,11 +103,17 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
     ...SECURITY_NOTICE,
   },
   // Who is signed in, their factors and sessions (byUser index).
-  'account-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], queryUserIndex: true },
+  // userPool: [] gives the pool's ids only (the session handlers' shared wiring reads them), no action.
+  'account-get': {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    queryUserIndex: true,
+    userPool: [],
+  },
   // Seals a new secret and stores it unconfirmed (a session, or the enrolment step of a sign-in).
   'account-totp-start': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     factorKey: ['kms:Encrypt'],
+    userPool: [],
   },
   // Opens the secret, checks the first code, confirms, issues recovery codes; during a required
   // enrolment also ends the step and stores the session.
