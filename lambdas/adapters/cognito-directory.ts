@@ -10,6 +10,7 @@ import {
   ListUsersCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { isCognitoUsername, listUsersEqualsFilter } from '../definitions/aws-input-rules';
 import { ChallengeExpired, PasswordPolicyViolation } from '../domain/errors';
 import type { PortalUser, SignInOutcome, UserDirectory } from '../domain/ports';
 
@@ -41,6 +42,8 @@ export class CognitoUserDirectory implements UserDirectory {
 
   async findByLogin(login: string): Promise<PortalUser | undefined> {
     if (login.includes('@')) return this.findByEmail(login);
+    // Cognito refuses such a username (InvalidParameterException); no account can have it.
+    if (!isCognitoUsername(login)) return undefined;
     try {
       const user = await this.cognito.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: login }));
       const email = attribute(user.UserAttributes, 'email');
@@ -53,9 +56,10 @@ export class CognitoUserDirectory implements UserDirectory {
   }
 
   private async findByEmail(email: string): Promise<PortalUser | undefined> {
-    if (!EMAIL.test(email)) return undefined;
+    const filter = EMAIL.test(email) ? listUsersEqualsFilter('email', email) : undefined;
+    if (!filter) return undefined;
     const { Users = [] } = await this.cognito.send(
-      new ListUsersCommand({ UserPoolId: this.userPoolId, Filter: `email = "${email}"`, Limit: 2 }),
+      new ListUsersCommand({ UserPoolId: this.userPoolId, Filter: filter, Limit: 2 }),
     );
     // Two accounts sharing an address is a data problem; sending either a link would be a guess.
     if (Users.length !== 1) return undefined;
@@ -77,6 +81,8 @@ export class CognitoUserDirectory implements UserDirectory {
   }
 
   async signIn(username: string, password: string): Promise<SignInOutcome> {
+    // The same refusal as a wrong pair, without the call Cognito would refuse as invalid input.
+    if (!isCognitoUsername(username)) return { kind: 'invalid_credentials' };
     try {
       const result = await this.cognito.send(
         new InitiateAuthCommand({
