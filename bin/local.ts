@@ -9,7 +9,7 @@ import { DEFAULT_LOCAL_FILE, writeLocalOpsFile } from '../ops/settings';
 async function main(): Promise<void> {
   const port = integerEnv('PORT', 3000, 0, 65535);
   process.env.POWERTOOLS_DEV ??= 'true';
-  const stack = await startLocalStack({ port, dataDir: join(__dirname, '..', '.local') });
+  const stack = await startLocalStack({ port, dataDir: join(__dirname, '..', '.local', 'state') });
   const { demo } = stack.bootstrapped;
   // The ops CLI (npm run ops) finds the emulators through this file.
   writeLocalOpsFile(DEFAULT_LOCAL_FILE, stack);
@@ -25,7 +25,8 @@ async function main(): Promise<void> {
     Demo user      ${demo.username}  (${demo.email})
     Password       ${demo.password}
 
-  State is in memory and in .local/ (wiped at every start). Press Ctrl-C to stop.
+  State is in memory and in .local/state/ (wiped at every start); the Lambda bundles
+  are cached in .local/bundles/ (rebuilt only when a source changes). Press Ctrl-C to stop.
 `);
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -1,6 +1,6 @@
-// The whole system on one machine: emulators, the same handlers as in Lambda behind a local
-// "API Gateway", the pages as CloudFront would serve them, an in-process queue, and a local inbox.
-// One stack per process: handlers read their configuration once, when first loaded.
+// The whole system on one machine: emulators, the bundles Lambda runs (built from the same
+// definition, each function in a worker thread with its own environment and credentials) behind a
+// local "API Gateway", the pages as CloudFront would serve them, an in-process queue, and a local inbox.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { portalDefaults } from '../lambdas/definitions/portal';
 import { type ApiRoute, apiRoutes, queueConsumers } from '../lambdas/definitions/routes';
 import { problem } from '../lambdas/http/responses';
@@ -24,10 +24,11 @@ import {
 } from '../lib/site-routing';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway';
 import { type Bootstrapped, bootstrap } from './bootstrap';
+import { buildBundles, DEFAULT_BUNDLE_CACHE, handlerEntries } from './bundles';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
 import { FaultProxy, type FaultRule } from './fault-proxy';
+import { LocalFunction } from './function-runtime';
 import { IamEnforcer } from './iam/iam-enforcer';
-import { asFunction, installInProcessCallers } from './iam/in-process-callers';
 import { functionPolicies, LOCAL_REGION, templateSettings } from './iam/template-policies';
 import { loadTemplate } from './iam/template-source';
 import { LocalQueue } from './local-queue';
@@ -40,6 +41,8 @@ export interface LocalStackOptions {
   readonly portalName?: string;
   /** Extra environment for the handlers (e.g. RESET_TOKEN_MINUTES). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Where the Lambda bundles are built and kept between runs; default .local/bundles. */
+  readonly bundleCacheDir?: string;
   /** Delay before a failed queue message is delivered again (SQS: the visibility timeout). */
   readonly queueRetryDelayMs?: number;
   /** Puts a fault-injecting proxy before each service, driven by POST /_local/faults (tests only). */
@@ -58,12 +61,6 @@ export interface LocalStack {
   readonly iam: IamEnforcer;
   stop(): Promise<void>;
 }
-
-type ApiHandler = (
-  event: APIGatewayProxyEventV2,
-  context: { awsRequestId: string },
-) => Promise<APIGatewayProxyStructuredResultV2>;
-type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 /** API Gateway refuses payloads over 10 MB; locally 1 MB is plenty to show the handlers' own limit. */
 const MAX_LOCAL_BODY = 1024 * 1024;
@@ -182,17 +179,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stopAll = async () => {
     for (const item of started.reverse()) await item.stop().catch(() => undefined);
   };
+  // The same bundles the stack deploys, built while the emulators start (a second start reuses them).
+  const consumer = queueConsumers.resetRequests;
+  const functionNames = [...(Object.values(apiRoutes) as ApiRoute[]).map((route) => route.handler), consumer.handler];
+  const bundlesReady = buildBundles(handlerEntries(functionNames), options.bundleCacheDir ?? DEFAULT_BUNDLE_CACHE);
+  // Awaited below; until then a failed build must not count as an unhandled rejection.
+  bundlesReady.catch(() => undefined);
   try {
-    // Before any handler's SDK client makes its first call (see in-process-callers.ts).
-    installInProcessCallers();
-    const template = await loadTemplate();
-    const settings = templateSettings(template.template);
+    // The synthesized template whose role policies the proxies enforce (a cached file once synthesized).
+    const templateReady = loadTemplate();
+    templateReady.catch(() => undefined);
     const [dynamo, ses, cognito] = await Promise.all([startDynamo(), startSes(), startCognito(dataDir)]);
     started.push(dynamo, ses, cognito as RunningEmulator);
+    const template = await templateReady;
+    const settings = templateSettings(template.template);
     const endpoints = { dynamodb: dynamo.endpoint, ses: ses.endpoint, cognito: cognito.endpoint };
     const bootstrapped = await bootstrap(endpoints, settings.templatePrefix);
 
-    const consumer = queueConsumers.resetRequests;
     const queue = new LocalQueue({
       name: 'reset-requests',
       maxReceiveCount: consumer.maxReceiveCount,
@@ -242,12 +245,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const portalName = options.portalName ?? process.env.PORTAL_NAME ?? portalDefaults.name;
 
-    Object.assign(process.env, {
+    // What each function finds in its environment. The shell's settings pass through (log level,
+    // PORTAL_NAME, RATE_LIMITS...), but never its AWS credentials, profile or endpoints: a function
+    // runs with its own (function-runtime.ts), and talks to the local services only.
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(
+        (entry): entry is [string, string] =>
+          entry[1] !== undefined &&
+          !/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|ENDPOINT_URL)/.test(entry[0]),
+      ),
+    );
+    const functionEnvironment: Record<string, string> = {
+      ...inherited,
       AWS_REGION: LOCAL_REGION,
-      // Replaced per call by the calling handler's name (in-process-callers.ts); a call made outside
-      // a handler is signed "local", which no role in the template answers to, and is refused.
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
       AWS_MAX_ATTEMPTS: '1',
       AWS_ENDPOINT_URL_DYNAMODB: handlerEndpoints.dynamodb,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: handlerEndpoints.cognito,
@@ -264,18 +274,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       RESET_QUEUE_URL: queueUrlForHandlers(handlerEndpoints.sqs),
       COGNITO_GLOBAL_SIGN_OUT: 'unsupported',
       PORTAL_NAME: portalName,
+      POWERTOOLS_SERVICE_NAME: 'support-access',
       ...options.env,
-    });
+    };
 
-    const handlers = new Map<string, ApiHandler>();
-    for (const route of Object.values(apiRoutes) as ApiRoute[]) {
-      const module = (await import(`../lambdas/handlers/${route.handler}`)) as { handler: ApiHandler };
-      handlers.set(`${route.method} ${route.path}`, (event, context) =>
-        asFunction(route.handler, () => module.handler(event, context)),
-      );
+    const bundles = await bundlesReady;
+    if (bundles.built.length > 0) {
+      console.log(`[local] built ${bundles.built.length} Lambda bundle(s), reused ${bundles.reused.length}`);
     }
-    const worker = (await import(`../lambdas/handlers/${consumer.handler}`)) as { handler: QueueHandler };
-    queue.attach((event) => asFunction(consumer.handler, () => worker.handler(event)));
+    const functions = new Map<string, LocalFunction>();
+    for (const name of functionNames) {
+      const fn = new LocalFunction(name, bundles.files[name] as string, functionEnvironment);
+      functions.set(name, fn);
+      started.push(fn);
+    }
+    // Module init of every function at once, as Lambda containers would start side by side.
+    await Promise.all([...functions.values()].map((fn) => fn.start()));
+
+    const handlers = new Map<string, LocalFunction>();
+    for (const route of Object.values(apiRoutes) as ApiRoute[]) {
+      handlers.set(`${route.method} ${route.path}`, functions.get(route.handler) as LocalFunction);
+    }
+    const worker = functions.get(consumer.handler) as LocalFunction;
+    queue.attach((event) => worker.invoke<SQSBatchResponse>(event, { awsRequestId: randomUUID() }));
 
     const site = buildSite({
       outDir: join(dataDir, 'site'),
@@ -317,7 +338,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }
         const requestId = randomUUID();
         const event = toApiGatewayEvent(req, body, `${method} ${path}`);
-        writeApiGatewayResult(res, await handler(event, { awsRequestId: requestId }));
+        writeApiGatewayResult(
+          res,
+          await handler.invoke<APIGatewayProxyStructuredResultV2>(event, { awsRequestId: requestId }),
+        );
         return;
       }
       if (path === '/_local/inbox' && method === 'GET') {
