@@ -2,17 +2,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack } from '../../local/local-stack';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { writeLocalOpsFile } from '../../ops/settings';
 
 declare global {
   var __supportAccessStop: (() => Promise<void>) | undefined;
+  var __supportAccessStack: { stack: LocalStack; startedAt: number } | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  const startedAt = Date.now();
   const stack = await startLocalStack({ port: 0, queueRetryDelayMs: 200, faultInjection: true });
   globalThis.__supportAccessStop = () => stack.stop();
+  globalThis.__supportAccessStack = { stack, startedAt };
   // The ops CLI finds this stack as it finds `npm start`'s, through an endpoints file.
   const opsFile = join(mkdtempSync(join(tmpdir(), 'support-access-ops-')), 'endpoints.json');
   writeLocalOpsFile(opsFile, stack);

@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     port: 0,
     queueRetryDelayMs: 200,
     env: { RATE_LIMITS: generousRateLimits() },
+    // Each function's calls, for the least-privilege check (test/integration/least-privilege.ts).
+    ...(process.env.SUPPORT_ACCESS_IAM_CALL_LOG ? { iamCallLog: process.env.SUPPORT_ACCESS_IAM_CALL_LOG } : {}),
   });
   const stop = () => {
     stack.stop().then(
