@@ -23,6 +23,7 @@ import {
   siteRoutingTable,
 } from '../lib/site-routing';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway';
+import { inputRefusal } from './aws-input-limits';
 import { type Bootstrapped, bootstrap } from './bootstrap';
 import { buildBundles, DEFAULT_BUNDLE_CACHE, handlerEntries } from './bundles';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
@@ -224,7 +225,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const handlerEndpoints: Record<FaultService, string> = { ...endpoints, sqs: queue.endpoint };
     for (const service of Object.keys(handlerEndpoints) as FaultService[]) {
       const iamService = service === 'dynamodb' || service === 'cognito' || service === 'sqs' ? service : 'ses';
-      const proxy = new FaultProxy(handlerEndpoints[service], (request) => iam.check(iamService, request));
+      // As in AWS: authorisation first, then the input rules the emulators lack.
+      const proxy = new FaultProxy(
+        handlerEndpoints[service],
+        async (request) => (await iam.check(iamService, request)) ?? inputRefusal(iamService, request),
+      );
       handlerEndpoints[service] = await proxy.start();
       proxies.set(service, proxy);
       started.push(proxy);
