@@ -193,7 +193,7 @@ export async function runBench(): Promise<void> {
   }
 
   log(`Lambda bundles, ${lambdaRuns} fresh processes each…`);
-  const lambdas: LambdaFigures[] = measureLambdas(join(ROOT, 'bench', '.work', 'bundled'), lambdaRuns);
+  const lambdas: LambdaFigures[] = measureLambdas(join(ROOT, 'bench', '.work', 'bundled'), lambdaRuns, log);
 
   const figures: BenchFigures = {
     machine,

@@ -2,22 +2,26 @@
 import { lifetimeConfig, siteConfig } from './config';
 import { lifetimeDefaults } from './definitions/lifetimes';
 import { systemClock } from './domain/ports';
-import type { SessionDeps, SignInResult } from './domain/sessions';
+import type { SessionDeps, SessionLookupDeps, SignInResult } from './domain/sessions';
 import type { RequestScope } from './http/handler';
 import { clearCookie, json, type Response, setCookie } from './http/responses';
 import { rateCounter, rateLimits, sessionStore, temporaryPasswordStore, userDirectory } from './wiring';
 
 export const site = siteConfig();
-const contextWords = [...site.portalName.split(/\s+/), site.portalName, 'password', 'support', 'welcome'];
-const { sessionMinutes } = lifetimeConfig();
-const users = userDirectory();
-const sessions = sessionStore();
-const temporaryPasswords = temporaryPasswordStore();
-const counter = rateCounter();
-const { signInPerAccount } = rateLimits();
 
-export function sessionDeps(scope: RequestScope): SessionDeps {
-  return {
+/**
+ * What signing in and choosing a new password need: the directory (Cognito) among them. Call it
+ * once, at module load, from the handlers that sign in; it builds their clients then.
+ */
+export function signInDeps(): (scope: RequestScope) => SessionDeps {
+  const contextWords = [...site.portalName.split(/\s+/), site.portalName, 'password', 'support', 'welcome'];
+  const { sessionMinutes } = lifetimeConfig();
+  const users = userDirectory();
+  const sessions = sessionStore();
+  const temporaryPasswords = temporaryPasswordStore();
+  const counter = rateCounter();
+  const { signInPerAccount } = rateLimits();
+  return (scope) => ({
     users,
     counter,
     signInLimit: signInPerAccount,
@@ -28,7 +32,12 @@ export function sessionDeps(scope: RequestScope): SessionDeps {
     sessionMinutes,
     challengeSeconds: lifetimeDefaults.challengeSeconds,
     contextWords,
-  };
+  });
+}
+
+/** What reading or ending a session needs: the session store, and no Cognito client. */
+export function sessionLookupDeps(): SessionLookupDeps {
+  return { sessions: sessionStore(), clock: systemClock };
 }
 
 export function signInResponse(result: SignInResult): Response {

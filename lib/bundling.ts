@@ -24,6 +24,8 @@ export const lambdaBundling = {
   sourcemap: true,
   sourcesContent: false,
   legalComments: 'none',
+  /** Paths are relative to the project root (esbuild's working directory on both sides). */
+  alias: { '@aws-sdk/credential-provider-node': './lambdas/adapters/lambda-credentials.ts' },
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
   /** The output file's extension: `.mjs` makes Node (and Lambda) load it as ES module without a package.json. */
   extension: '.mjs',
@@ -34,9 +36,10 @@ export const MAX_BUNDLE_BYTES = 600 * 1024;
 
 /** esbuild API options for one or more handler bundles written to outdir as `<name>.mjs`. */
 export function esbuildOptions(entryPoints: Record<string, string>, outdir: string): BuildOptions {
-  const { extension, banner, ...rest } = lambdaBundling;
+  const { extension, banner, alias, ...rest } = lambdaBundling;
   return {
     ...rest,
+    alias: { ...alias },
     mainFields: [...rest.mainFields],
     banner: { js: banner },
     entryPoints,

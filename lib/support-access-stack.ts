@@ -16,6 +16,7 @@ import { ResetQueue, WORKER_TIMEOUT } from './constructs/queue';
 import { Site } from './constructs/site';
 import { Users } from './constructs/users';
 import { type AccessTargets, applyAccess } from './function-access';
+import { functionMemoryMb } from './function-sizing';
 import { acknowledgeFindings } from './nag-acknowledgements';
 
 /** Function and API logs: long enough to investigate a complaint about a reset weeks later. */
@@ -99,6 +100,7 @@ export class SupportAccessStack extends Stack {
       description: 'Support Access: sends reset-link emails from the reset queue',
       logRetention: LOG_RETENTION,
       timeout: WORKER_TIMEOUT,
+      memorySize: functionMemoryMb(workerName),
     });
     applyAccess(this.worker, workerName, targets);
     this.resetQueue.addWorker(this.worker);

@@ -23,6 +23,8 @@ interface Manifest {
   readonly key: string;
   /** Project-relative path -> [mtimeMs, size] of each input when the bundle was built. */
   readonly inputs: Record<string, [number, number]>;
+  /** The npm packages that put code into the bundle (tree-shaken ones do not count). */
+  readonly packages: readonly string[];
 }
 
 /** What, besides the inputs' contents, makes a different bundle. */
@@ -92,10 +94,21 @@ export async function buildBundles(
         .map((path) => [relative(PROJECT_ROOT, join(PROJECT_ROOT, path)), fingerprint(path)] as const)
         .filter((pair): pair is readonly [string, [number, number]] => pair[1] !== undefined),
     );
-    const manifest: Manifest = { key: settingsKey(entries[name] as string), inputs };
+    const packages = new Set<string>();
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+      if (match?.[1] && input.bytesInOutput > 0) packages.add(match[1]);
+    }
+    const manifest: Manifest = { key: settingsKey(entries[name] as string), inputs, packages: [...packages].sort() };
     writeAtomically(join(cacheDir, `${name}.inputs.json`), JSON.stringify(manifest));
   }
   return { files, built: stale, reused };
+}
+
+/** The npm packages whose code is in a cached bundle, from the metafile recorded when it was built. */
+export function bundledPackages(cacheDir: string, name: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(cacheDir, `${name}.inputs.json`), 'utf8')) as Manifest;
+  return [...manifest.packages];
 }
 
 /** The entry file of each handler under lambdas/handlers/. */

@@ -28,6 +28,9 @@ export interface SessionDeps {
   readonly contextWords: readonly string[];
 }
 
+/** Reading and ending a session touch only the session store. */
+export type SessionLookupDeps = Pick<SessionDeps, 'sessions' | 'clock'>;
+
 /** A cookie to set: its raw value goes to the browser once and is stored only as a hash. */
 export interface IssuedSecret {
   readonly value: string;
@@ -124,7 +127,10 @@ export async function chooseNewPassword(
   return toResult(outcome, deps);
 }
 
-export async function currentSession(value: string | undefined, deps: SessionDeps): Promise<{ username: string }> {
+export async function currentSession(
+  value: string | undefined,
+  deps: SessionLookupDeps,
+): Promise<{ username: string }> {
   if (!value || !isWellFormedToken(value)) throw new NotSignedIn();
   const session = await deps.sessions.findSession(hashToken(value), deps.clock.now());
   if (!session) throw new NotSignedIn();
@@ -132,7 +138,7 @@ export async function currentSession(value: string | undefined, deps: SessionDep
 }
 
 /** Ends the session on the server; signing out twice is not an error. */
-export async function signOut(value: string | undefined, deps: SessionDeps): Promise<void> {
+export async function signOut(value: string | undefined, deps: SessionLookupDeps): Promise<void> {
   if (!value || !isWellFormedToken(value)) return;
   await deps.sessions.deleteSession(hashToken(value));
 }

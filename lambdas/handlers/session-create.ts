@@ -3,8 +3,10 @@ import { signIn } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { signInSchema } from '../http/schemas';
-import { sessionDeps, signInResponse, site } from '../session-deps';
+import { signInDeps, signInResponse, site } from '../session-deps';
 import { ipRateLimit } from '../wiring';
+
+const sessionDeps = signInDeps();
 
 export const handler = httpHandler(
   site.siteUrl,

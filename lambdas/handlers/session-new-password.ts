@@ -4,8 +4,10 @@ import { httpHandler } from '../http/handler';
 import { cookie, jsonBody } from '../http/request';
 import { cookieName } from '../http/responses';
 import { newPasswordSchema } from '../http/schemas';
-import { sessionDeps, signInResponse, site } from '../session-deps';
+import { signInDeps, signInResponse, site } from '../session-deps';
 import { ipRateLimit } from '../wiring';
+
+const sessionDeps = signInDeps();
 
 export const handler = httpHandler(
   site.siteUrl,

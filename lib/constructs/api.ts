@@ -11,6 +11,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { type ApiRoute, apiRoutes } from '../../lambdas/definitions/routes';
 import { type AccessTargets, applyAccess } from '../function-access';
+import { AUTHORIZER_MEMORY_MB, functionMemoryMb } from '../function-sizing';
 import { ORIGIN_VERIFY_HEADER } from '../origin-verify';
 import { HANDLERS_DIR, PortalFunction, PROJECT_ROOT } from './lambda-function';
 
@@ -85,7 +86,7 @@ export class Api extends Construct {
       description: 'Support Access: admits API requests that came through CloudFront',
       logRetention: props.logRetention,
       timeout: Duration.seconds(3),
-      memorySize: 128,
+      memorySize: AUTHORIZER_MEMORY_MB,
       environment: {
         // A CloudFormation dynamic reference: the value is resolved at deploy, never in the template.
         ORIGIN_VERIFY_SECRET: props.originSecret.secretValue.unsafeUnwrap(),
@@ -109,6 +110,7 @@ export class Api extends Construct {
         entry: join(HANDLERS_DIR, `${route.handler}.ts`),
         description: `Support Access: ${route.method} ${route.path}`,
         logRetention: this.logRetention,
+        memorySize: functionMemoryMb(route.handler),
       });
       applyAccess(fn, route.handler, targets);
       this.httpApi.addRoutes({

@@ -72,7 +72,10 @@ export class PortalFunction extends NodejsFunction {
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: lambdaBundling.sourcesContent,
         banner: lambdaBundling.banner,
-        esbuildArgs: { '--legal-comments': lambdaBundling.legalComments },
+        esbuildArgs: {
+          '--legal-comments': lambdaBundling.legalComments,
+          '--alias': Object.entries(lambdaBundling.alias).map(([from, to]) => `${from}=${to}`),
+        },
         // The SDK version the code was tested with, not whatever the runtime ships this month.
         bundleAwsSDK: true,
         externalModules: [],

@@ -263,7 +263,7 @@ describe('functions', () => {
     return fn;
   }
 
-  test('all share the defaults: newest Node, arm64, source maps, own log group with retention', () => {
+  test('all share the defaults: newest Node, arm64, no source maps read at start, own log group with retention', () => {
     const all = [...handlerNames.map(functionOf), stack.api.authorizerFunction];
     expect(
       Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } })),
@@ -275,8 +275,10 @@ describe('functions', () => {
         Architectures: ['arm64'],
         MemorySize: expect.any(Number),
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
-        Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
+        Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: 'support-access' }) },
       });
+      // The maps ship in the asset; reading them at start would cost every cold start (lib/bundling.ts).
+      expect((props.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS).toBeUndefined();
       expect(props.Timeout as number).toBeLessThanOrEqual(29);
       const logGroup = resources[(props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref];
       expect(logGroup?.Properties.RetentionInDays).toBe(90);
