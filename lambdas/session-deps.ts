@@ -5,15 +5,23 @@ import { systemClock } from './domain/ports';
 import type { SessionDeps, SignInResult } from './domain/sessions';
 import type { RequestScope } from './http/handler';
 import { clearCookie, json, type Response, setCookie } from './http/responses';
-import { rateCounter, rateLimits, sessionStore, temporaryPasswordStore, userDirectory } from './wiring';
+import {
+  credentialGenerations,
+  rateCounter,
+  rateLimits,
+  sessionStore,
+  temporaryPasswordStore,
+  userDirectory,
+} from './wiring';
 
 export const site = siteConfig();
 const contextWords = [...site.portalName.split(/\s+/), site.portalName, 'password', 'support', 'welcome'];
-const { sessionMinutes } = lifetimeConfig();
+const { sessionMinutes, sessionIdleMinutes } = lifetimeConfig();
 const users = userDirectory();
 const sessions = sessionStore();
 const temporaryPasswords = temporaryPasswordStore();
 const counter = rateCounter();
+const generations = credentialGenerations();
 const limits = rateLimits();
 
 export function sessionDeps(scope: RequestScope): SessionDeps {
@@ -29,7 +37,9 @@ export function sessionDeps(scope: RequestScope): SessionDeps {
     temporaryPasswords,
     clock: systemClock,
     log: scope.log,
+    generations,
     sessionMinutes,
+    idleMinutes: sessionIdleMinutes,
     challengeSeconds: lifetimeDefaults.challengeSeconds,
     contextWords,
   };

@@ -6,6 +6,7 @@ import { CognitoAccountAdmin } from './adapters/cognito-accounts';
 import { CognitoUserDirectory } from './adapters/cognito-directory';
 import { DynamoCredentialRequestStore } from './adapters/dynamodb-credential-requests';
 import {
+  DynamoCredentialGenerations,
   DynamoRateCounter,
   DynamoResetTokenStore,
   DynamoSessionStore,
@@ -19,6 +20,7 @@ import type { IpLimitedEndpoint } from './definitions/rate-limits';
 import { loginUrl } from './definitions/routes';
 import type {
   AccountAdmin,
+  CredentialGenerations,
   CredentialMailer,
   CredentialRequestStore,
   Mailer,
@@ -49,6 +51,10 @@ export const tokenStore = /* @__PURE__ */ once(
 
 export const sessionStore = /* @__PURE__ */ once(
   (): SessionStore => new DynamoSessionStore(documentClient(), tableName()),
+);
+
+export const credentialGenerations = /* @__PURE__ */ once(
+  (): CredentialGenerations => new DynamoCredentialGenerations(documentClient(), tableName()),
 );
 
 export const temporaryPasswordStore = /* @__PURE__ */ once(

@@ -61,18 +61,22 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
     ],
     sendEmails: ['newPassword'],
   },
-  // Counts attempts per account, reads the temporary-password record, stores the session or
-  // challenge; ListUsers: an email address signs in as the account that owns it.
+  // Reads and counts sign-in failures, reads the temporary-password record and the credential
+  // generation, stores the session or challenge and deletes the session it replaces; ListUsers:
+  // an email address signs in as the account that owns it.
   'session-create': {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     userPool: ['cognito-idp:ListUsers'],
   },
-  // Reads and ends the challenge, clears the temporary-password record, stores the session.
+  // Reads and ends the challenge, reads and clears the temporary-password record, stores the
+  // session and deletes the one it replaces.
   'session-new-password': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     userPool: [],
   },
-  'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], userPool: [] },
+  // Reads the session and the credential generation, slides the idle timeout (UpdateItem), deletes
+  // a dead session.
+  'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
   'session-delete': { table: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
   // Stores the request (or removes it again when the ops email fails), finds other pending
   // requests for the address (byUser index), flags an existing account (ListUsers), tells ops.
@@ -93,6 +97,7 @@ export interface SiteSettings {
   readonly resetTokenMinutes: number;
   readonly temporaryPasswordMinutes: number;
   readonly sessionMinutes: number;
+  readonly sessionIdleMinutes: number;
   /** RATE_LIMITS overrides (JSON), when the deployment sets any. */
   readonly rateLimits: string | undefined;
 }
@@ -125,6 +130,7 @@ export function environmentFor(access: FunctionAccess, targets: AccessTargets): 
     RESET_TOKEN_MINUTES: String(site.resetTokenMinutes),
     TEMPORARY_PASSWORD_MINUTES: String(site.temporaryPasswordMinutes),
     SESSION_MINUTES: String(site.sessionMinutes),
+    SESSION_IDLE_MINUTES: String(site.sessionIdleMinutes),
     ...(site.rateLimits ? { RATE_LIMITS: site.rateLimits } : {}),
     ...(access.table ? { TABLE_NAME: targets.table.tableName } : {}),
     ...(access.userPool

@@ -73,6 +73,7 @@ export class SupportAccessStack extends Stack {
         resetTokenMinutes: config.resetTokenMinutes,
         temporaryPasswordMinutes: config.temporaryPasswordMinutes,
         sessionMinutes: config.sessionMinutes,
+        sessionIdleMinutes: config.sessionIdleMinutes,
         rateLimits: config.rateLimits,
       },
       table: this.data.table,

@@ -8,7 +8,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoAccountAdmin } from '../lambdas/adapters/cognito-accounts';
 import { CognitoUserDirectory } from '../lambdas/adapters/cognito-directory';
 import { DynamoCredentialRequestStore } from '../lambdas/adapters/dynamodb-credential-requests';
-import { DynamoSessionStore, DynamoTemporaryPasswordStore } from '../lambdas/adapters/dynamodb-store';
+import {
+  DynamoCredentialGenerations,
+  DynamoSessionStore,
+  DynamoTemporaryPasswordStore,
+} from '../lambdas/adapters/dynamodb-store';
 import { SesCredentialMailer } from '../lambdas/adapters/ses-credential-mailer';
 import {
   type Approval,
@@ -81,6 +85,8 @@ export function opsService(settings: OpsSettings, options: { decidedBy: string; 
         accounts,
         users,
         sessions: new DynamoSessionStore(db, settings.tableName),
+        generations: new DynamoCredentialGenerations(db, settings.tableName),
+        clock: systemClock,
         log,
       }),
     close: () => {

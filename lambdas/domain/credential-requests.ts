@@ -14,6 +14,7 @@ import type {
   AccountAdmin,
   AccountCheck,
   Clock,
+  CredentialGenerations,
   CredentialMailer,
   CredentialRequestRecord,
   CredentialRequestStore,
@@ -424,12 +425,16 @@ export interface AccountStateDeps {
   readonly accounts: Pick<AccountAdmin, 'setEnabled'>;
   readonly users: Pick<UserDirectory, 'findByLogin' | 'signOutEverywhere'>;
   readonly sessions: Pick<SessionStore, 'deleteAllSessions'>;
+  readonly generations: CredentialGenerations;
+  readonly clock: Clock;
   readonly log: Log;
 }
 
 /**
  * Disables or enables an account, found by username or email. Disabling first ends the user's
- * portal sessions and revokes Cognito's tokens, so nobody stays signed in on the account.
+ * portal sessions (the credential generation moves on, the records go) and revokes Cognito's
+ * tokens, then disables the account and moves the generation on once more: a sign-in that was
+ * checked in between carries the older generation, so no session survives the gap.
  */
 export async function setAccountEnabled(
   login: string,
@@ -445,11 +450,13 @@ export async function setAccountEnabled(
   }
   let sessionsEnded = 0;
   if (!enabled) {
+    await deps.generations.bump(user.username, deps.clock.now());
     sessionsEnded = await deps.sessions.deleteAllSessions(user.username);
     await deps.users.signOutEverywhere(user.username);
   }
   if (user.enabled === enabled) return { username: user.username, changed: false, sessionsEnded };
   await deps.accounts.setEnabled(user.username, enabled);
+  if (!enabled) await deps.generations.bump(user.username, deps.clock.now());
   deps.log.info(enabled ? 'account enabled' : 'account disabled', { username: user.username });
   return { username: user.username, changed: true, sessionsEnded };
 }

@@ -16,6 +16,7 @@ import {
 import type {
   ClaimResult,
   Clock,
+  CredentialGenerations,
   Log,
   Mailer,
   ResetRequestMessage,
@@ -126,7 +127,8 @@ export async function processResetRequest(
       requestIp: message.sourceIp,
     };
     await tokens.create(record);
-    // Only the newest link lives: older pending links stop working once this one exists.
+    // Only the newest link lives: older links stop working once this one exists, whatever their
+    // state (a CLAIMED one left by a crashed confirm too, or its lapsed lease would free it again).
     const revoked = await tokens.revokeOthers(user.username, record.hash);
     await mailer.sendResetLink({
       to: user.email,
@@ -165,6 +167,7 @@ async function claimOrWait(hash: string, deps: ConfirmDeps): Promise<ClaimResult
 
 export interface ConfirmDeps {
   readonly users: UserDirectory;
+  readonly generations: CredentialGenerations;
   readonly tokens: ResetTokenStore;
   readonly sessions: SessionStore;
   readonly temporaryPasswords: TemporaryPasswordStore;
@@ -224,11 +227,17 @@ export async function confirmPasswordReset(
   const issuedAt = clock.now();
   try {
     // Whoever may hold a session (perhaps the reason for this reset) loses it before the password
-    // changes. If this fails, nothing has changed yet but ended sessions, and the link still works.
+    // changes: the generation moves on (every session issued before is dead on its next use), the
+    // records go, Cognito revokes its tokens. If this fails, nothing has changed yet but ended
+    // sessions, and the link still works.
+    await deps.generations.bump(username, clock.now());
     const ended = await deps.sessions.deleteAllSessions(username);
     await users.signOutEverywhere(username);
     log.info('sessions ended before the reset', { username, sessions: ended });
     await users.setTemporaryPassword(username, temporaryPassword);
+    // Again once the password has changed: a sign-in that checked the old password in the gap
+    // read the generation before this bump, so its session is dead too.
+    await deps.generations.bump(username, clock.now());
     // Our own record of what was issued and until when: Cognito's shortest temporary-password
     // validity is a day, ours is an hour, and sign-in checks it.
     await deps.temporaryPasswords.record({

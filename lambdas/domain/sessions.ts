@@ -12,6 +12,7 @@ import {
 import { normaliseLogin } from './password-reset';
 import type {
   Clock,
+  CredentialGenerations,
   Log,
   SessionStore,
   SignInOutcome,
@@ -26,9 +27,13 @@ export interface SessionDeps extends SignInLimitDeps {
   readonly users: UserDirectory;
   readonly sessions: SessionStore;
   readonly temporaryPasswords: TemporaryPasswordStore;
+  readonly generations: CredentialGenerations;
   readonly clock: Clock;
   readonly log: Log;
+  /** Absolute lifetime of a session. */
   readonly sessionMinutes: number;
+  /** A session unused this long ends (ASVS 5.0 7.3.1); every use moves it forward. */
+  readonly idleMinutes: number;
   readonly challengeSeconds: number;
   /** Words a new password must not be made of: the portal's name and the like. */
   readonly contextWords: readonly string[];
@@ -44,31 +49,53 @@ export type SignInResult =
   | { readonly kind: 'signed_in'; readonly username: string; readonly session: IssuedSecret }
   | { readonly kind: 'new_password_required'; readonly username: string; readonly challenge: IssuedSecret };
 
-async function startSession(username: string, deps: SessionDeps): Promise<IssuedSecret> {
+/** How often a session's last use is written: the idle timeout is counted to the minute. */
+const TOUCH_EVERY_MS = 60_000;
+
+async function startSession(
+  username: string,
+  generation: number,
+  replacing: string | undefined,
+  deps: SessionDeps,
+): Promise<IssuedSecret> {
   const value = newToken();
   const now = deps.clock.now();
   await deps.sessions.createSession({
     hash: hashToken(value),
     username,
+    generation,
     createdAt: now,
     expiresAt: now + deps.sessionMinutes * 60_000,
+    lastSeenAt: now,
   });
+  // One session per browser: whatever this browser held before (perhaps another account's) ends.
+  if (replacing && isWellFormedToken(replacing)) await deps.sessions.deleteSession(hashToken(replacing));
   return { value, maxAgeSeconds: deps.sessionMinutes * 60 };
 }
 
-async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<SignInResult> {
+async function toResult(
+  outcome: SignInOutcome,
+  generation: number,
+  replacing: string | undefined,
+  deps: SessionDeps,
+): Promise<SignInResult> {
   switch (outcome.kind) {
     case 'invalid_credentials':
       throw new InvalidCredentials();
     case 'signed_in':
       deps.log.info('signed in', { username: outcome.username });
-      return { kind: 'signed_in', username: outcome.username, session: await startSession(outcome.username, deps) };
+      return {
+        kind: 'signed_in',
+        username: outcome.username,
+        session: await startSession(outcome.username, generation, replacing, deps),
+      };
     case 'new_password_required': {
       const value = newToken();
       await deps.sessions.createChallenge({
         hash: hashToken(value),
         username: outcome.username,
         challengeSession: outcome.challengeSession,
+        generation,
         expiresAt: deps.clock.now() + deps.challengeSeconds * 1000,
       });
       deps.log.info('sign-in needs a new password', { username: outcome.username });
@@ -92,6 +119,8 @@ export async function signIn(
   password: string,
   source: string,
   deps: SessionDeps,
+  /** The session cookie the browser already had, if any: signing in replaces it. */
+  replacing?: string,
 ): Promise<SignInResult> {
   const normalised = normaliseLogin(login);
   const gate = await signInGate(normalised, source, deps);
@@ -104,6 +133,11 @@ export async function signIn(
     issued.expiresAt > deps.clock.now() &&
     sameHash(issued.passwordHash, hashTemporaryPassword(username, password));
   if (gate.refusal && !liveTemporary) throw gate.refusal;
+  // Read before the password is checked: a reset or disable that completes after this point bumps
+  // the generation past it, so a session started from a password that has just been replaced (or
+  // an account just disabled) is dead on its first use, even if it is written after the reset
+  // ended every session. One that reads the generation after the bump checks the new password.
+  const generation = await deps.generations.current(username);
   const outcome = await deps.users.signIn(username, password);
   // Cognito refuses disabled users itself; cognito-local does not, and this holds either way.
   if (outcome.kind === 'invalid_credentials' || !user?.enabled) {
@@ -118,7 +152,7 @@ export async function signIn(
       throw error;
     }
   }
-  return toResult(outcome, deps);
+  return toResult(outcome, generation, replacing, deps);
 }
 
 /**
@@ -149,6 +183,7 @@ export async function chooseNewPassword(
   challengeValue: string | undefined,
   newPassword: string,
   deps: SessionDeps,
+  replacing?: string,
 ): Promise<SignInResult> {
   if (!challengeValue || !isWellFormedToken(challengeValue)) throw new ChallengeExpired();
   const hash = hashToken(challengeValue);
@@ -167,13 +202,28 @@ export async function chooseNewPassword(
   const outcome = await deps.users.completeNewPassword(challenge.username, challenge.challengeSession, newPassword);
   await deps.sessions.deleteChallenge(hash);
   if (outcome.kind === 'signed_in') await deps.temporaryPasswords.clear(challenge.username);
-  return toResult(outcome, deps);
+  return toResult(outcome, challenge.generation, replacing, deps);
 }
 
+/**
+ * The signed-in user, if the session is live: not past its absolute end, used within the idle
+ * timeout, and issued under the user's current credential generation (a reset or a disable since
+ * ends it even if its record was missed). A dead session's record is removed on the way.
+ */
 export async function currentSession(value: string | undefined, deps: SessionDeps): Promise<{ username: string }> {
   if (!value || !isWellFormedToken(value)) throw new NotSignedIn();
-  const session = await deps.sessions.findSession(hashToken(value), deps.clock.now());
+  const hash = hashToken(value);
+  const now = deps.clock.now();
+  const session = await deps.sessions.findSession(hash, now);
   if (!session) throw new NotSignedIn();
+  const idle = now - session.lastSeenAt >= deps.idleMinutes * 60_000;
+  const superseded = session.generation !== (await deps.generations.current(session.username));
+  if (idle || superseded) {
+    deps.log.info('session ended', { username: session.username, reason: idle ? 'idle' : 'credentials changed' });
+    await deps.sessions.deleteSession(hash).catch(() => undefined);
+    throw new NotSignedIn();
+  }
+  if (now - session.lastSeenAt >= TOUCH_EVERY_MS) await deps.sessions.touchSession(hash, now);
   return { username: session.username };
 }
 

@@ -4,6 +4,7 @@ import type {
   ChallengeRecord,
   ClaimResult,
   Clock,
+  CredentialGenerations,
   Log,
   Mailer,
   NewPasswordEmail,
@@ -66,7 +67,8 @@ export class MemoryTokenStore implements ResetTokenStore {
   async revokeOthers(username: string, keepHash: string | undefined): Promise<number> {
     let count = 0;
     for (const [hash, token] of this.tokens) {
-      if (token.username === username && token.status === 'PENDING' && hash !== keepHash) {
+      const unspent = token.status === 'PENDING' || token.status === 'CLAIMED';
+      if (token.username === username && unspent && hash !== keepHash) {
         this.tokens.set(hash, { ...token, status: 'REVOKED' });
         count++;
       }
@@ -87,6 +89,10 @@ export class MemorySessionStore implements SessionStore {
   }
   async deleteSession(hash: string): Promise<void> {
     this.sessions.delete(hash);
+  }
+  async touchSession(hash: string, now: number): Promise<void> {
+    const session = this.sessions.get(hash);
+    if (session && session.lastSeenAt < now) this.sessions.set(hash, { ...session, lastSeenAt: now });
   }
   async deleteAllSessions(username: string): Promise<number> {
     const mine = [...this.sessions.values()].filter((s) => s.username === username);
@@ -185,6 +191,20 @@ export function tokenFromLink(url: string): string {
   const token = /#token=([A-Za-z0-9_-]+)$/.exec(url)?.[1];
   if (!token) throw new Error(`no token in ${url}`);
   return token;
+}
+
+export class MemoryGenerations implements CredentialGenerations {
+  readonly generations = new Map<string, number>();
+  failBump: Error | undefined;
+  async current(username: string): Promise<number> {
+    return this.generations.get(username) ?? 0;
+  }
+  async bump(username: string): Promise<number> {
+    if (this.failBump) throw this.failBump;
+    const next = (this.generations.get(username) ?? 0) + 1;
+    this.generations.set(username, next);
+    return next;
+  }
 }
 
 export class MemoryTemporaryPasswords implements TemporaryPasswordStore {

@@ -4,6 +4,7 @@ import { rateLimitDefaults } from '../../lambdas/definitions/rate-limits';
 import type { SessionDeps } from '../../lambdas/domain/sessions';
 import {
   FakeClock,
+  MemoryGenerations,
   MemoryRateCounter,
   MemorySessionStore,
   MemoryTemporaryPasswords,
@@ -23,9 +24,11 @@ export function memorySessionDeps() {
     },
     sessions: new MemorySessionStore(),
     temporaryPasswords: new MemoryTemporaryPasswords(),
+    generations: new MemoryGenerations(),
     clock: new FakeClock(),
     log: silentLog,
     sessionMinutes: 60,
+    idleMinutes: 30,
     challengeSeconds: 180,
     contextWords: ['IMS', 'SUPPORT'],
   } satisfies SessionDeps;

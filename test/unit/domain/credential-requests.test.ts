@@ -16,6 +16,7 @@ import { hashTemporaryPassword } from '../../../lambdas/domain/secrets';
 import { signIn } from '../../../lambdas/domain/sessions';
 import {
   FakeClock,
+  MemoryGenerations,
   MemoryRateCounter,
   MemorySessionStore,
   MemoryTemporaryPasswords,
@@ -352,10 +353,18 @@ describe('rejecting', () => {
 });
 
 describe('disabling and enabling accounts', () => {
-  const deps = () => ({ accounts, users: directory, sessions, log: silentLog });
+  const generations = new MemoryGenerations();
+  const deps = () => ({ accounts, users: directory, sessions, generations, clock, log: silentLog });
 
   it('disabling ends the portal sessions and Cognito tokens, by username or email', async () => {
-    await sessions.createSession({ hash: 'h1', username: 'demo', createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+    await sessions.createSession({
+      hash: 'h1',
+      username: 'demo',
+      generation: 0,
+      createdAt: 0,
+      expiresAt: Number.MAX_SAFE_INTEGER,
+      lastSeenAt: 0,
+    });
     await expect(setAccountEnabled('DEMO@example.com', false, deps())).resolves.toEqual({
       username: 'demo',
       changed: true,
@@ -363,6 +372,8 @@ describe('disabling and enabling accounts', () => {
     });
     expect(directory.users.get('demo')?.enabled).toBe(false);
     expect(directory.signedOutEverywhere).toEqual(['demo']);
+    // Moved on before and after the switch: a session from a sign-in checked in between is dead too.
+    expect(await generations.current('demo')).toBe(2);
     await expect(setAccountEnabled('demo', false, deps())).resolves.toMatchObject({ changed: false });
     await expect(setAccountEnabled('demo', true, deps())).resolves.toMatchObject({ changed: true });
     expect(directory.users.get('demo')?.enabled).toBe(true);

@@ -170,14 +170,45 @@ describe('GET and DELETE /api/session', () => {
   const session = newToken();
 
   it('says who is signed in, and 401 for nobody or an expired session', async () => {
-    dynamo.on(GetCommand).resolves({ Item: { username: 'demo', createdAt: 0, expiresAt: Date.now() + 60_000 } });
+    const live = {
+      username: 'demo',
+      generation: 3,
+      createdAt: 0,
+      lastSeenAt: Date.now(),
+      expiresAt: Date.now() + 60_000,
+    };
+    dynamo.on(GetCommand, { Key: { sk: 'SESSION' } }).resolves({ Item: live });
+    dynamo.on(GetCommand, { Key: { sk: 'GENERATION' } }).resolves({ Item: { generation: 3 } });
     const ok = await getSession(apiEvent('GET', '/api/session', { cookies: [`__Host-sa_session=${session}`] }));
     expect(parseBody(ok)).toEqual({ username: 'demo' });
     const none = await getSession(apiEvent('GET', '/api/session'));
     expect(none.statusCode).toBe(401);
-    dynamo.on(GetCommand).resolves({ Item: { username: 'demo', createdAt: 0, expiresAt: Date.now() - 1 } });
+    dynamo.on(GetCommand, { Key: { sk: 'SESSION' } }).resolves({ Item: { ...live, expiresAt: Date.now() - 1 } });
     const expired = await getSession(apiEvent('GET', '/api/session', { cookies: [`__Host-sa_session=${session}`] }));
     expect(expired.statusCode).toBe(401);
+  });
+
+  it('answers 401 for a session issued before the last reset or disable, and for one left idle', async () => {
+    const live = {
+      username: 'demo',
+      generation: 3,
+      createdAt: 0,
+      lastSeenAt: Date.now(),
+      expiresAt: Date.now() + 60_000,
+    };
+    dynamo.on(GetCommand, { Key: { sk: 'GENERATION' } }).resolves({ Item: { generation: 4 } });
+    dynamo.on(GetCommand, { Key: { sk: 'SESSION' } }).resolves({ Item: live });
+    const cookies = [`__Host-sa_session=${session}`];
+    expect((await getSession(apiEvent('GET', '/api/session', { cookies }))).statusCode).toBe(401);
+    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({
+      pk: `SESSION#${hashToken(session)}`,
+      sk: 'SESSION',
+    });
+    dynamo.on(GetCommand, { Key: { sk: 'GENERATION' } }).resolves({ Item: { generation: 3 } });
+    dynamo
+      .on(GetCommand, { Key: { sk: 'SESSION' } })
+      .resolves({ Item: { ...live, lastSeenAt: Date.now() - 31 * 60_000 } });
+    expect((await getSession(apiEvent('GET', '/api/session', { cookies }))).statusCode).toBe(401);
   });
 
   it('ignores a cookie without the __Host- prefix when the site is https', async () => {
