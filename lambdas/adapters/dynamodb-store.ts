@@ -138,7 +138,7 @@ export class DynamoResetTokenStore implements ResetTokenStore {
     });
   }
 
-  async revokeOthers(username: string, keepHash: string | undefined): Promise<number> {
+  async revokeOthers(username: string, keepHash: string, createdBefore?: number): Promise<number> {
     // A user has a handful of links at most (3 emails an hour, records kept 7 days): one page.
     const { Items = [] } = await this.db.send(
       new QueryCommand({
@@ -155,7 +155,9 @@ export class DynamoResetTokenStore implements ResetTokenStore {
         },
       }),
     );
-    const hashes = Items.map((item) => String(item.pk).slice(TOKEN.length + 1)).filter((h) => h !== keepHash);
+    const hashes = Items.filter((item) => createdBefore === undefined || Number(item.createdAt) < createdBefore)
+      .map((item) => String(item.pk).slice(TOKEN.length + 1))
+      .filter((h) => h !== keepHash);
     const results = await Promise.all(hashes.map((h) => this.revokeUnspent(h)));
     return results.filter(Boolean).length;
   }

@@ -234,6 +234,8 @@ export async function confirmPasswordReset(
     const ended = await deps.sessions.deleteAllSessions(username);
     await users.signOutEverywhere(username);
     log.info('sessions ended before the reset', { username, sessions: ended });
+    // A newer link sent meanwhile revoked this one: it is the newest link that may set a password.
+    if ((await tokens.find(hash))?.status !== 'CLAIMED') throw new LinkReplaced();
     await users.setTemporaryPassword(username, temporaryPassword);
     // Again once the password has changed: a sign-in that checked the old password in the gap
     // read the generation before this bump, so its session is dead too.
@@ -255,6 +257,10 @@ export async function confirmPasswordReset(
       requestIp,
     });
   } catch (error) {
+    if (error instanceof LinkReplaced) {
+      log.warn('a newer link replaced this one while it was confirmed; no password set', { username });
+      throw error;
+    }
     // Never a changed password that nobody was told: give the link back and ask to try again.
     // (If the password was set but the email failed, the next try sets and sends a fresh one.)
     log.error('reset confirm failed; link released', { error });
@@ -270,7 +276,8 @@ export async function confirmPasswordReset(
   // user it worked rather than ask them to repeat what succeeded.
   try {
     await tokens.markUsed(hash, clock.now());
-    const revoked = await tokens.revokeOthers(username, undefined);
+    // Older links die with this one; a newer one (asked while this confirm ran) stays the newest.
+    const revoked = await tokens.revokeOthers(username, hash, createdAt);
     log.info('password reset completed', { username, revokedOtherLinks: revoked });
   } catch (error) {
     log.error('password reset completed but marking the link used failed', { error });

@@ -57,10 +57,10 @@ export interface ResetTokenStore {
   markUsed(hash: string, now: number): Promise<void>;
   /**
    * Revokes the user's tokens other than `keepHash` that are not spent yet: PENDING, and CLAIMED
-   * too (a confirm that crashed would otherwise get its link back when the lease lapses); returns
-   * how many.
+   * too (a confirm that crashed would otherwise get its link back when the lease lapses); only
+   * those created before `createdBefore` when it is given. Returns how many.
    */
-  revokeOthers(username: string, keepHash: string | undefined): Promise<number>;
+  revokeOthers(username: string, keepHash: string, createdBefore?: number): Promise<number>;
 }
 
 export interface SessionRecord {

@@ -64,11 +64,12 @@ export class MemoryTokenStore implements ResetTokenStore {
     const current = this.tokens.get(hash);
     if (current?.status === 'CLAIMED') this.tokens.set(hash, { ...current, status: 'USED' });
   }
-  async revokeOthers(username: string, keepHash: string | undefined): Promise<number> {
+  async revokeOthers(username: string, keepHash: string, createdBefore?: number): Promise<number> {
     let count = 0;
     for (const [hash, token] of this.tokens) {
       const unspent = token.status === 'PENDING' || token.status === 'CLAIMED';
-      if (token.username === username && unspent && hash !== keepHash) {
+      const older = createdBefore === undefined || token.createdAt < createdBefore;
+      if (token.username === username && unspent && older && hash !== keepHash) {
         this.tokens.set(hash, { ...token, status: 'REVOKED' });
         count++;
       }

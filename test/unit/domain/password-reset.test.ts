@@ -183,6 +183,7 @@ describe('the worker', () => {
     const { request, lastToken, confirm, tokens, clock } = setup();
     await request('demo');
     const stuck = lastToken();
+    clock.advance(1000);
     await request('demo');
     const newest = lastToken();
     // The older one was revoked at once; make a CLAIMED one the newest link could not see coming.
@@ -385,5 +386,38 @@ describe('confirming a reset', () => {
     expect(mailer.newPasswords).toHaveLength(0);
     users.failSignOut = undefined;
     await expect(confirmPasswordReset(lastToken(), 'en', confirm)).resolves.toEqual({ username: 'demo' });
+  });
+});
+
+describe('a second link while the first is being confirmed', () => {
+  it('the newest link wins: the confirm in flight sets no password, and the new link works', async () => {
+    const { request, lastToken, confirm, users, mailer } = setup();
+    await request('demo');
+    const first = lastToken();
+    // The second link is asked (and revokes the first) while the first's confirm ends sessions.
+    const signOut = users.signOutEverywhere.bind(users);
+    jest.spyOn(users, 'signOutEverywhere').mockImplementationOnce(async (username) => {
+      await request('demo');
+      await signOut(username);
+    });
+    await expect(confirmPasswordReset(first, 'en', confirm)).rejects.toMatchObject({ code: 'link_replaced' });
+    expect(mailer.newPasswords).toHaveLength(0);
+    expect(users.users.get('demo')?.temporary).toBe(false);
+    await expect(confirmPasswordReset(lastToken(), 'en', confirm)).resolves.toEqual({ username: 'demo' });
+  });
+
+  it('a link asked after the confirm passed that point outlives the completed reset', async () => {
+    const { request, lastToken, confirm, mailer, tokens } = setup();
+    await request('demo');
+    const first = lastToken();
+    const send = mailer.sendNewPassword.bind(mailer);
+    jest.spyOn(mailer, 'sendNewPassword').mockImplementationOnce(async (email) => {
+      await send(email);
+      await request('demo');
+    });
+    await confirmPasswordReset(first, 'en', confirm);
+    const newest = lastToken();
+    expect(tokens.tokens.get(hashToken(newest))?.status).toBe('PENDING');
+    await expect(confirmPasswordReset(newest, 'en', confirm)).resolves.toEqual({ username: 'demo' });
   });
 });
