@@ -3,7 +3,7 @@
 
 import { cognitoClient, dynamoDocumentClient, sesClient, sqsClient } from './adapters/aws-clients';
 import { CognitoAccountAdmin } from './adapters/cognito-accounts';
-import { CognitoUserDirectory } from './adapters/cognito-directory';
+import { CognitoUserDirectory, clientSecretReader } from './adapters/cognito-directory';
 import { DynamoCredentialRequestStore } from './adapters/dynamodb-credential-requests';
 import {
   DynamoCredentialGenerations,
@@ -65,7 +65,13 @@ export const userDirectory = /* @__PURE__ */ once((): UserDirectory => {
   const { userPoolId, clientId } = userPoolConfig();
   // cognito-local answers AdminUserGlobalSignOut with HTTP 500; the local runner says so here.
   const globalSignOut = process.env.COGNITO_GLOBAL_SIGN_OUT !== 'unsupported';
-  return new CognitoUserDirectory(cognitoClient(), userPoolId, clientId, globalSignOut);
+  const cognito = cognitoClient();
+  return new CognitoUserDirectory(cognito, {
+    userPoolId,
+    clientId,
+    clientSecret: clientSecretReader(cognito, userPoolId, clientId),
+    globalSignOut,
+  });
 });
 
 export const mailer = /* @__PURE__ */ once((): Mailer => {

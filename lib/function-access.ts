@@ -17,7 +17,10 @@ type UserPoolAction =
   | 'cognito-idp:AdminGetUser'
   | 'cognito-idp:ListUsers'
   | 'cognito-idp:AdminSetUserPassword'
-  | 'cognito-idp:AdminUserGlobalSignOut';
+  | 'cognito-idp:AdminUserGlobalSignOut'
+  | 'cognito-idp:AdminInitiateAuth'
+  | 'cognito-idp:AdminRespondToAuthChallenge'
+  | 'cognito-idp:DescribeUserPoolClient';
 
 export interface FunctionAccess {
   /** Item actions on the table (sets TABLE_NAME). */
@@ -25,8 +28,9 @@ export interface FunctionAccess {
   /** dynamodb:Query on the byUser index, to find a user's other reset links. */
   readonly queryUserIndex?: true;
   /**
-   * Admin actions on the user pool. Present, even empty, sets USER_POOL_ID and USER_POOL_CLIENT_ID:
-   * InitiateAuth and RespondToAuthChallenge need the ids but no IAM permission.
+   * Admin actions on the user pool. Present, even empty, sets USER_POOL_ID and USER_POOL_CLIENT_ID.
+   * Signing in is admin-only (AdminInitiateAuth, AdminRespondToAuthChallenge), with the client
+   * secret read by DescribeUserPoolClient: each is granted to the one function that calls it.
    */
   readonly userPool?: readonly UserPoolAction[];
   /** sqs:SendMessage to the reset-request queue (sets RESET_QUEUE_URL). */
@@ -66,13 +70,19 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
   // an email address signs in as the account that owns it.
   'session-create': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    userPool: ['cognito-idp:ListUsers'],
+    // AdminGetUser: a username signs in as that account (findByLogin); it was missing before.
+    userPool: [
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:ListUsers',
+      'cognito-idp:AdminInitiateAuth',
+      'cognito-idp:DescribeUserPoolClient',
+    ],
   },
   // Reads and ends the challenge, reads and clears the temporary-password record, stores the
   // session and deletes the one it replaces.
   'session-new-password': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    userPool: [],
+    userPool: ['cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:DescribeUserPoolClient'],
   },
   // Reads the session and the credential generation, slides the idle timeout (UpdateItem), deletes
   // a dead session.

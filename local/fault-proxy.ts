@@ -4,6 +4,7 @@
 // throttling), so the integration suite can prove that a failing dependency loses no request.
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CognitoRewrite } from './cognito-admin-auth';
 
 export type FaultKind = 'error' | 'throttle';
 
@@ -30,7 +31,11 @@ export class FaultProxy {
   private rules: { rule: FaultRule; left: number }[] = [];
   injected = 0;
 
-  constructor(private readonly target: string) {}
+  constructor(
+    private readonly target: string,
+    /** Hands some calls on changed, or answers them itself (local/cognito-admin-auth.ts). */
+    private readonly rewrite?: (target: string, body: Buffer) => CognitoRewrite | undefined,
+  ) {}
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -58,7 +63,8 @@ export class FaultProxy {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    let body: Buffer = Buffer.concat(chunks);
+    const headers = { ...req.headers };
     const call = `${req.headers['x-amz-target'] ?? ''} ${req.method} ${req.url} ${body.toString('utf8')}`;
     const active = this.rules.find(
       ({ rule, left }) => left > 0 && (rule.match ?? []).every((part) => call.includes(part)),
@@ -74,6 +80,18 @@ export class FaultProxy {
       res.end(JSON.stringify({ __type: type, message: `fault injected by the local test proxy (${type})` }));
       return;
     }
+    const rewritten = this.rewrite?.(String(req.headers['x-amz-target'] ?? ''), body);
+    if (rewritten && 'reply' in rewritten) {
+      const { status, type, message } = rewritten.reply;
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
+      res.end(JSON.stringify({ __type: type, message }));
+      return;
+    }
+    if (rewritten) {
+      body = rewritten.forward.body;
+      headers['x-amz-target'] = rewritten.forward.target;
+      headers['content-length'] = String(body.length);
+    }
     const target = new URL(this.target);
     const upstream = request(
       {
@@ -81,7 +99,7 @@ export class FaultProxy {
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: req.headers,
+        headers,
         // A fresh connection to the emulator each time: never one it is about to drop.
         agent: false,
       },

@@ -24,6 +24,7 @@ import {
 } from '../lib/site-routing';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway';
 import { type Bootstrapped, bootstrap } from './bootstrap';
+import { cognitoAdminAuth } from './cognito-admin-auth';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
 import { FaultProxy, type FaultRule } from './fault-proxy';
 import { LocalQueue } from './local-queue';
@@ -196,7 +197,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const proxies = new Map<FaultService, FaultProxy>();
     const handlerEndpoints: Record<FaultService, string> = { ...endpoints, sqs: queue.endpoint };
     for (const service of Object.keys(handlerEndpoints) as FaultService[]) {
-      const proxy = new FaultProxy(handlerEndpoints[service]);
+      const proxy = new FaultProxy(
+        handlerEndpoints[service],
+        service === 'cognito'
+          ? cognitoAdminAuth(new Map([[bootstrapped.clientId, bootstrapped.clientSecret]]))
+          : undefined,
+      );
       handlerEndpoints[service] = await proxy.start();
       proxies.set(service, proxy);
       started.push(proxy);

@@ -55,7 +55,13 @@ export function opsService(settings: OpsSettings, options: { decidedBy: string; 
   const store = new DynamoCredentialRequestStore(db, settings.tableName);
   const accounts = new CognitoAccountAdmin(cognito, settings.userPoolId);
   // The client id is only for sign-in, which ops never does.
-  const users = new CognitoUserDirectory(cognito, settings.userPoolId, 'unused', settings.globalSignOut);
+  // Ops never signs anyone in: no app client, no secret.
+  const users = new CognitoUserDirectory(cognito, {
+    userPoolId: settings.userPoolId,
+    clientId: 'unused',
+    clientSecret: () => Promise.reject(new Error('the ops tool does not sign users in')),
+    globalSignOut: settings.globalSignOut,
+  });
   const mailer = new SesCredentialMailer(ses, {
     senderEmail: settings.senderEmail,
     templatePrefix: settings.templatePrefix,

@@ -1,13 +1,15 @@
 import {
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
   CognitoIdentityProviderClient,
-  InitiateAuthCommand,
+  DescribeUserPoolClientCommand,
   ListUsersCommand,
-  RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { secretHash } from '../../../lambdas/adapters/cognito-directory';
 import { hashTemporaryPassword, hashToken, newToken } from '../../../lambdas/domain/secrets';
 import { handler as createSession } from '../../../lambdas/handlers/session-create';
 import { handler as deleteSession } from '../../../lambdas/handlers/session-delete';
@@ -29,6 +31,7 @@ beforeEach(() => {
     UserAttributes: [{ Name: 'email', Value: 'demo@example.com' }],
   });
   cognito.on(ListUsersCommand).resolves({ Users: [] });
+  cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientSecret: 'test-secret' } });
   dynamo.on(UpdateCommand, { Key: { sk: 'RATE' } }).resolves({ Attributes: { count: 1 } });
   dynamo.on(DeleteCommand).resolves({});
 });
@@ -43,7 +46,7 @@ function cookieValue(cookies: string[] | undefined, name: string): string | unde
 
 describe('POST /api/session', () => {
   it('signs in and sets a Secure, HttpOnly, SameSite=Strict, __Host- session cookie over https', async () => {
-    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
+    cognito.on(AdminInitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
     const response = await createSession(
       apiEvent('POST', '/api/session', { body: { username: 'Demo', password: 'Correct-Horse-42' } }),
     );
@@ -51,10 +54,15 @@ describe('POST /api/session', () => {
     expect(parseBody(response)).toEqual({ username: 'demo' });
     const cookie = response.cookies?.find((c) => c.startsWith('__Host-sa_session='));
     expect(cookie).toMatch(/; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/);
-    expect(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input).toMatchObject({
-      AuthFlow: 'USER_PASSWORD_AUTH',
+    expect(cognito.commandCalls(AdminInitiateAuthCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'eu-west-1_TEST',
       ClientId: 'test-client',
-      AuthParameters: { USERNAME: 'demo', PASSWORD: 'Correct-Horse-42' },
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+      AuthParameters: {
+        USERNAME: 'demo',
+        PASSWORD: 'Correct-Horse-42',
+        SECRET_HASH: secretHash('demo', 'test-client', 'test-secret'),
+      },
     });
     const stored = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item;
     const value = cookieValue(response.cookies, '__Host-sa_session') ?? '';
@@ -63,7 +71,7 @@ describe('POST /api/session', () => {
   });
 
   it('answers a wrong password and an unknown email with the same 401', async () => {
-    cognito.on(InitiateAuthCommand).rejects(notAuthorized());
+    cognito.on(AdminInitiateAuthCommand).rejects(notAuthorized());
     cognito.on(ListUsersCommand).resolves({ Users: [] });
     const wrong = await createSession(
       apiEvent('POST', '/api/session', { body: { username: 'demo', password: 'nope' } }),
@@ -79,7 +87,9 @@ describe('POST /api/session', () => {
   });
 
   it('turns a temporary password into a NEW_PASSWORD_REQUIRED challenge kept server-side', async () => {
-    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'cognito-session' });
+    cognito
+      .on(AdminInitiateAuthCommand)
+      .resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'cognito-session' });
     dynamo.on(GetCommand).resolves({});
     dynamo.on(GetCommand, { Key: { sk: 'TEMP' } }).resolves({
       Item: {
@@ -103,7 +113,7 @@ describe('POST /api/session', () => {
   });
 
   it('answers 503, not 500, when Cognito is down', async () => {
-    cognito.on(InitiateAuthCommand).rejects(
+    cognito.on(AdminInitiateAuthCommand).rejects(
       Object.assign(new Error('InternalErrorException'), {
         name: 'InternalErrorException',
         $metadata: { httpStatusCode: 500 },
@@ -133,12 +143,12 @@ describe('POST /api/session/new-password', () => {
     expect(body.error).toBe('password_policy');
     expect((body.rules as { rule: string }[]).map((r) => r.rule)).toEqual(['min_length']);
     expect(body.message).toContain('At least 12 characters');
-    expect(cognito).not.toHaveReceivedCommand(RespondToAuthChallengeCommand);
+    expect(cognito).not.toHaveReceivedCommand(AdminRespondToAuthChallengeCommand);
   });
 
   it('answers the challenge and starts a session', async () => {
     dynamo.on(GetCommand).resolves({ Item: challengeItem });
-    cognito.on(RespondToAuthChallengeCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
+    cognito.on(AdminRespondToAuthChallengeCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
     const response = await choosePassword(
       apiEvent('POST', '/api/session/new-password', {
         body: { newPassword: 'My-Own-Password-7' },
@@ -146,10 +156,16 @@ describe('POST /api/session/new-password', () => {
       }),
     );
     expect(response.statusCode).toBe(200);
-    expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0]?.args[0].input).toMatchObject({
+    expect(cognito.commandCalls(AdminRespondToAuthChallengeCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'eu-west-1_TEST',
+      ClientId: 'test-client',
       ChallengeName: 'NEW_PASSWORD_REQUIRED',
       Session: 'cognito-session',
-      ChallengeResponses: { USERNAME: 'demo', NEW_PASSWORD: 'My-Own-Password-7' },
+      ChallengeResponses: {
+        USERNAME: 'demo',
+        NEW_PASSWORD: 'My-Own-Password-7',
+        SECRET_HASH: secretHash('demo', 'test-client', 'test-secret'),
+      },
     });
     expect(response.cookies).toEqual([
       expect.stringMatching(/^__Host-sa_session=[\w-]{43};/),
