@@ -88,11 +88,11 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
   // a dead session.
   'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
   'session-delete': { table: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
-  // Stores the request (or removes it again when the ops email fails), finds other pending
-  // requests for the address (byUser index), flags an existing account (ListUsers), tells ops.
+  // Stores the request and lists it under its address (or removes both again when the ops email
+  // fails), reads the address's pending requests with one GetItem (no index query: bounded work),
+  // flags an existing account (ListUsers), tells ops.
   'credential-request': {
-    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    queryUserIndex: true,
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     userPool: ['cognito-idp:ListUsers'],
     sendEmails: ['credentialRequestOps'],
     notifyOps: true,

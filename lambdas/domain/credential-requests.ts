@@ -96,7 +96,7 @@ export async function submitCredentialRequest(input: SubmitInput, deps: SubmitDe
   }
 
   try {
-    const earlierPending = (await store.pendingFor(input.email)).map((request) => request.reference).slice(0, 5);
+    const earlierPending = (await store.pendingReferencesFor(input.email)).slice(0, 5);
     let request: CredentialRequestRecord | undefined;
     // 40 random bits rarely collide; the conditional write makes sure a collision overwrites nothing.
     for (let attempt = 0; attempt < 3 && !request; attempt++) {

@@ -213,8 +213,11 @@ export interface CredentialRequestStore {
   find(reference: string): Promise<CredentialRequestRecord | undefined>;
   /** Removes a request that was never announced (its email failed). */
   delete(reference: string): Promise<void>;
-  /** Pending requests for an address, newest first. */
-  pendingFor(email: string): Promise<CredentialRequestRecord[]>;
+  /**
+   * References of the address's pending requests: one keyed read, whatever the number of pending
+   * requests of other addresses (the public form must not do work that grows with the table).
+   */
+  pendingReferencesFor(email: string): Promise<string[]>;
   /** Requests with that status (all when undefined), newest first. */
   list(status?: CredentialRequestStatus): Promise<CredentialRequestRecord[]>;
   /** Atomically takes a PENDING request that nobody holds (or whose holder's lease lapsed). */

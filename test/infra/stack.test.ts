@@ -342,13 +342,14 @@ describe('functions', () => {
     // Reads the session and the credential generation, slides the idle timeout, deletes a dead session.
     'session-get': ['dynamodb:DeleteItem table', 'dynamodb:GetItem table', 'dynamodb:UpdateItem table'],
     'session-delete': ['dynamodb:DeleteItem table', 'dynamodb:UpdateItem table'],
-    // Stores a request (deletes it again if the ops email fails), finds other pending requests for
-    // the address, flags an existing account, emails ops; nothing on the pool beyond ListUsers.
+    // Stores a request (deletes it again if the ops email fails), reads the address's pending
+    // requests with one keyed read, flags an existing account, emails ops; nothing on the pool
+    // beyond ListUsers.
     'credential-request': [
       'cognito-idp:ListUsers user pool',
       'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
       'dynamodb:PutItem table',
-      'dynamodb:Query byUser index',
       'dynamodb:UpdateItem table',
       'ses:SendEmail configuration set',
       'ses:SendEmail identity example.com',
