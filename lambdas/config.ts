@@ -135,6 +135,7 @@ const rateLimitsOverride = z.strictObject({
   signInPerAccount: rateLimitShape.optional(),
   signInPerAccountAndSource: backoffShape.optional(),
   credentialRequestsPerEmail: rateLimitShape.optional(),
+  credentialRequestEmailsPerHour: rateLimitShape.optional(),
   perIp: z
     .strictObject(
       Object.fromEntries(Object.keys(rateLimitDefaults.perIp).map((name) => [name, rateLimitShape.optional()])),
@@ -163,6 +164,8 @@ export function rateLimitConfig(env: Env = process.env): RateLimits {
     signInPerAccount: override.signInPerAccount ?? rateLimitDefaults.signInPerAccount,
     signInPerAccountAndSource: override.signInPerAccountAndSource ?? rateLimitDefaults.signInPerAccountAndSource,
     credentialRequestsPerEmail: override.credentialRequestsPerEmail ?? rateLimitDefaults.credentialRequestsPerEmail,
+    credentialRequestEmailsPerHour:
+      override.credentialRequestEmailsPerHour ?? rateLimitDefaults.credentialRequestEmailsPerHour,
     perIp: { ...rateLimitDefaults.perIp, ...(override.perIp as Partial<RateLimits['perIp']> | undefined) },
   };
 }

@@ -41,6 +41,13 @@ export const rateLimitDefaults = {
   /** Credential requests for one email address (known or not); further ones get a 429. */
   credentialRequestsPerEmail: { limit: 3, windowSeconds: 86_400 },
   /**
+   * Credential requests ops are emailed about, from everyone together, per hour. Past it requests
+   * are still stored and answered alike, but ops get ONE notice (with the request that crossed
+   * the cap) instead of one email each: their inbox cannot be flooded, and the SES sending quota
+   * the reset emails share can lose at most this many messages an hour to the form.
+   */
+  credentialRequestEmailsPerHour: { limit: 30, windowSeconds: 3600 },
+  /**
    * Requests per source (IPv4 address or IPv6 /64), per endpoint (handler name from routes.ts).
    * session-create's counts sign-in FAILURES from the source, whatever the login (spraying many
    * accounts), inside sign-in, so a correct password costs nothing and a live temporary password
@@ -60,6 +67,7 @@ export const rateLimitDefaults = {
   signInPerAccount: RateLimit;
   signInPerAccountAndSource: SignInBackoff;
   credentialRequestsPerEmail: RateLimit;
+  credentialRequestEmailsPerHour: RateLimit;
   perIp: Record<string, RateLimit>;
 };
 
@@ -70,5 +78,6 @@ export interface RateLimits {
   readonly signInPerAccount: RateLimit;
   readonly signInPerAccountAndSource: SignInBackoff;
   readonly credentialRequestsPerEmail: RateLimit;
+  readonly credentialRequestEmailsPerHour: RateLimit;
   readonly perIp: Readonly<Record<IpLimitedEndpoint, RateLimit>>;
 }

@@ -69,6 +69,8 @@ export interface SubmitDeps {
   readonly mailer: Pick<CredentialMailer, 'notifyOps'>;
   readonly counter: RateCounter;
   readonly emailLimit: RateLimit;
+  /** Ops emails per hour for everyone's requests together. */
+  readonly opsEmailLimit: RateLimit;
   readonly clock: Clock;
   readonly log: Log;
 }
@@ -118,9 +120,25 @@ export async function submitCredentialRequest(input: SubmitInput, deps: SubmitDe
       if (await store.create(candidate)) request = candidate;
     }
     if (!request) throw new Error('no free reference after 3 attempts');
+    // One email per request up to the hourly cap, then one notice, then none until the hour ends:
+    // a flood of requests cannot flood ops or spend the SES quota the reset emails need.
+    const cap = await checkRate(deps, 'global:credential-request-email', 'all', deps.opsEmailLimit);
+    const notice = cap.count === deps.opsEmailLimit.limit + 1;
+    if (!cap.allowed && !notice) {
+      log.warn('credential request stored without an ops email: hourly cap reached', {
+        reference: request.reference,
+      });
+      return { reference: request.reference };
+    }
     try {
-      await deps.mailer.notifyOps({ request });
+      await deps.mailer.notifyOps({
+        request,
+        ...(notice
+          ? { capReached: { limit: deps.opsEmailLimit.limit, until: clock.now() + cap.retryAfterSeconds * 1000 } }
+          : {}),
+      });
     } catch (error) {
+      await cap.refund();
       // A request ops never heard of would wait forever: take it back and ask to try again.
       await store.delete(request.reference).catch((deleteError: unknown) => {
         log.error('an unannounced credential request could not be removed', {

@@ -262,6 +262,11 @@ export interface AccountAdmin {
 
 export interface OpsNotification {
   readonly request: CredentialRequestRecord;
+  /**
+   * Set on the one email sent when the hourly cap is crossed: until `until` (epoch ms) further
+   * requests are stored without an email each, and ops list them with the CLI.
+   */
+  readonly capReached?: { readonly limit: number; readonly until: number };
 }
 
 export interface WelcomeEmail {

@@ -66,6 +66,7 @@ const submitDeps = () => ({
   mailer,
   counter,
   emailLimit: rateLimitDefaults.credentialRequestsPerEmail,
+  opsEmailLimit: rateLimitDefaults.credentialRequestEmailsPerHour,
   clock,
   log: silentLog,
 });
@@ -132,7 +133,8 @@ describe('a request from the form', () => {
     mailer.failNext = new Error('SES throttled');
     await expect(submit()).rejects.toBeInstanceOf(TemporarilyUnavailable);
     expect(store.requests.size).toBe(0);
-    expect([...counter.counts.values()]).toEqual([0]);
+    // Both hits given back: the address's, and the hourly count of ops emails.
+    expect([...counter.counts.values()]).toEqual([0, 0]);
   });
 
   it('answers "try again" when the table refuses, and never announces a request it did not store', async () => {
@@ -349,6 +351,32 @@ describe('rejecting', () => {
     await expect(rejectCredentialRequest(reference, 'No.', rejectDeps())).rejects.toMatchObject({ code: 'failed' });
     expect(store.requests.get(reference)).toMatchObject({ status: 'PENDING' });
     expect(store.requests.get(reference)?.claimUntil).toBeUndefined();
+  });
+});
+
+describe('a flood of credential requests', () => {
+  it('emails ops once per request up to the hourly cap, then one notice, then nothing; every request is kept', async () => {
+    const deps = { ...submitDeps(), opsEmailLimit: { limit: 3, windowSeconds: 3600 } };
+    const references: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { reference } = await submitCredentialRequest({ ...anna, email: `person${i}@customer.example` }, deps);
+      references.push(reference);
+    }
+    expect(mailer.ops.map((n) => n.request.reference)).toEqual(references.slice(0, 4));
+    expect(mailer.ops.slice(0, 3).every((n) => n.capReached === undefined)).toBe(true);
+    expect(mailer.ops[3]?.capReached).toEqual({ limit: 3, until: expect.any(Number) });
+    for (const reference of references) expect(store.requests.get(reference)?.status).toBe('PENDING');
+  });
+
+  it('counts a notice that could not be sent back, so the next request carries it', async () => {
+    const deps = { ...submitDeps(), opsEmailLimit: { limit: 1, windowSeconds: 3600 } };
+    await submitCredentialRequest({ ...anna, email: 'a@customer.example' }, deps);
+    mailer.failNext = new Error('SES down');
+    await expect(submitCredentialRequest({ ...anna, email: 'b@customer.example' }, deps)).rejects.toMatchObject({
+      code: 'temporarily_unavailable',
+    });
+    await submitCredentialRequest({ ...anna, email: 'c@customer.example' }, deps);
+    expect(mailer.ops.map((n) => n.capReached !== undefined)).toEqual([false, true]);
   });
 });
 
