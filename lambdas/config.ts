@@ -82,7 +82,7 @@ export function lifetimeConfig(env: Env = process.env): LifetimeConfig {
       env,
     ),
     sessionMinutes: integerEnv('SESSION_MINUTES', lifetimeDefaults.sessionMinutes, 5, 24 * 60, env),
-    sessionIdleMinutes: integerEnv('SESSION_IDLE_MINUTES', lifetimeDefaults.sessionIdleMinutes, 2, 24 * 60, env),
+    sessionIdleMinutes: integerEnv('SESSION_IDLE_MINUTES', lifetimeDefaults.sessionIdleMinutes, 5, 24 * 60, env),
   };
 }
 
