@@ -70,6 +70,7 @@ export interface LifetimeConfig {
   readonly resetTokenMinutes: number;
   readonly temporaryPasswordMinutes: number;
   readonly sessionMinutes: number;
+  readonly sessionIdleMinutes: number;
 }
 
 export function lifetimeConfig(env: Env = process.env): LifetimeConfig {
@@ -83,6 +84,7 @@ export function lifetimeConfig(env: Env = process.env): LifetimeConfig {
       env,
     ),
     sessionMinutes: integerEnv('SESSION_MINUTES', lifetimeDefaults.sessionMinutes, 5, 24 * 60, env),
+    sessionIdleMinutes: integerEnv('SESSION_IDLE_MINUTES', lifetimeDefaults.sessionIdleMinutes, 5, 24 * 60, env),
   };
 }
 
@@ -118,10 +120,26 @@ const rateLimitShape = z.strictObject({
   windowSeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
 });
 
+const backoffShape = z
+  .strictObject({
+    freeFailures: z.int().check(z.minimum(0), z.maximum(1000)),
+    firstDelaySeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
+    maxDelaySeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
+    limit: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+    windowSeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
+  })
+  .check(
+    z.refine((b) => b.firstDelaySeconds <= b.maxDelaySeconds && b.freeFailures < b.limit, {
+      message: 'needs firstDelaySeconds <= maxDelaySeconds and freeFailures < limit',
+    }),
+  );
+
 const rateLimitsOverride = z.strictObject({
   resetEmailsPerAccount: z.optional(rateLimitShape),
   signInPerAccount: z.optional(rateLimitShape),
+  signInPerAccountAndSource: z.optional(backoffShape),
   credentialRequestsPerEmail: z.optional(rateLimitShape),
+  credentialRequestEmailsPerHour: z.optional(rateLimitShape),
   perIp: z.optional(
     z.strictObject(
       Object.fromEntries(Object.keys(rateLimitDefaults.perIp).map((name) => [name, z.optional(rateLimitShape)])),
@@ -148,7 +166,10 @@ export function rateLimitConfig(env: Env = process.env): RateLimits {
   return {
     resetEmailsPerAccount: override.resetEmailsPerAccount ?? rateLimitDefaults.resetEmailsPerAccount,
     signInPerAccount: override.signInPerAccount ?? rateLimitDefaults.signInPerAccount,
+    signInPerAccountAndSource: override.signInPerAccountAndSource ?? rateLimitDefaults.signInPerAccountAndSource,
     credentialRequestsPerEmail: override.credentialRequestsPerEmail ?? rateLimitDefaults.credentialRequestsPerEmail,
+    credentialRequestEmailsPerHour:
+      override.credentialRequestEmailsPerHour ?? rateLimitDefaults.credentialRequestEmailsPerHour,
     perIp: { ...rateLimitDefaults.perIp, ...(override.perIp as Partial<RateLimits['perIp']> | undefined) },
   };
 }

@@ -5,7 +5,14 @@ import { systemClock } from './domain/ports';
 import type { SessionDeps, SessionLookupDeps, SignInResult } from './domain/sessions';
 import type { RequestScope } from './http/handler';
 import { clearCookie, json, type Response, setCookie } from './http/responses';
-import { rateCounter, rateLimits, sessionStore, temporaryPasswordStore, userDirectory } from './wiring';
+import {
+  credentialGenerations,
+  rateCounter,
+  rateLimits,
+  sessionStore,
+  temporaryPasswordStore,
+  userDirectory,
+} from './wiring';
 
 export const site = siteConfig();
 
@@ -15,29 +22,39 @@ export const site = siteConfig();
  */
 export function signInDeps(): (scope: RequestScope) => SessionDeps {
   const contextWords = [...site.portalName.split(/\s+/), site.portalName, 'password', 'support', 'welcome'];
-  const { sessionMinutes } = lifetimeConfig();
+  const { sessionMinutes, sessionIdleMinutes } = lifetimeConfig();
   const users = userDirectory();
   const sessions = sessionStore();
   const temporaryPasswords = temporaryPasswordStore();
   const counter = rateCounter();
-  const { signInPerAccount } = rateLimits();
+  const generations = credentialGenerations();
+  const limits = rateLimits();
   return (scope) => ({
     users,
-    counter,
-    signInLimit: signInPerAccount,
+    failures: counter,
+    signInLimits: {
+      perAccount: limits.signInPerAccount,
+      perAccountAndSource: limits.signInPerAccountAndSource,
+      perSource: limits.perIp['session-create'],
+    },
     sessions,
     temporaryPasswords,
     clock: systemClock,
     log: scope.log,
+    generations,
     sessionMinutes,
+    idleMinutes: sessionIdleMinutes,
     challengeSeconds: lifetimeDefaults.challengeSeconds,
     contextWords,
   });
 }
 
-/** What reading or ending a session needs: the session store, and no Cognito client. */
-export function sessionLookupDeps(): SessionLookupDeps {
-  return { sessions: sessionStore(), clock: systemClock };
+/** What reading or ending a session needs: the session store and the generations, and no Cognito client. */
+export function sessionLookupDeps(): (scope: RequestScope) => SessionLookupDeps {
+  const { sessionIdleMinutes } = lifetimeConfig();
+  const sessions = sessionStore();
+  const generations = credentialGenerations();
+  return (scope) => ({ sessions, generations, clock: systemClock, log: scope.log, idleMinutes: sessionIdleMinutes });
 }
 
 export function signInResponse(result: SignInResult): Response {

@@ -3,9 +3,10 @@
 
 import { cognitoClient, dynamoDocumentClient, sesClient, sqsClient } from './adapters/aws-clients';
 import { CognitoAccountAdmin } from './adapters/cognito-accounts';
-import { CognitoUserDirectory } from './adapters/cognito-directory';
+import { CognitoUserDirectory, clientSecretReader } from './adapters/cognito-directory';
 import { DynamoCredentialRequestStore } from './adapters/dynamodb-credential-requests';
 import {
+  DynamoCredentialGenerations,
   DynamoRateCounter,
   DynamoResetTokenStore,
   DynamoSessionStore,
@@ -19,6 +20,7 @@ import type { IpLimitedEndpoint } from './definitions/rate-limits';
 import { loginUrl } from './definitions/routes';
 import type {
   AccountAdmin,
+  CredentialGenerations,
   CredentialMailer,
   CredentialRequestStore,
   Mailer,
@@ -29,7 +31,7 @@ import type {
   UserDirectory,
 } from './domain/ports';
 import { systemClock } from './domain/ports';
-import type { RateCounter } from './domain/rate-limit';
+import type { FailureCounter, RateCounter } from './domain/rate-limit';
 import type { IpRateLimit } from './http/handler';
 
 function once<T>(create: () => T): () => T {
@@ -51,6 +53,10 @@ export const sessionStore = /* @__PURE__ */ once(
   (): SessionStore => new DynamoSessionStore(documentClient(), tableName()),
 );
 
+export const credentialGenerations = /* @__PURE__ */ once(
+  (): CredentialGenerations => new DynamoCredentialGenerations(documentClient(), tableName()),
+);
+
 export const temporaryPasswordStore = /* @__PURE__ */ once(
   (): TemporaryPasswordStore => new DynamoTemporaryPasswordStore(documentClient(), tableName()),
 );
@@ -59,7 +65,13 @@ export const userDirectory = /* @__PURE__ */ once((): UserDirectory => {
   const { userPoolId, clientId } = userPoolConfig();
   // cognito-local answers AdminUserGlobalSignOut with HTTP 500; the local runner says so here.
   const globalSignOut = process.env.COGNITO_GLOBAL_SIGN_OUT !== 'unsupported';
-  return new CognitoUserDirectory(cognitoClient(), userPoolId, clientId, globalSignOut);
+  const cognito = cognitoClient();
+  return new CognitoUserDirectory(cognito, {
+    userPoolId,
+    clientId,
+    clientSecret: clientSecretReader(cognito, userPoolId, clientId),
+    globalSignOut,
+  });
 });
 
 export const mailer = /* @__PURE__ */ once((): Mailer => {
@@ -96,7 +108,7 @@ export const credentialMailer = /* @__PURE__ */ once((): CredentialMailer => {
 });
 
 export const rateCounter = /* @__PURE__ */ once(
-  (): RateCounter => new DynamoRateCounter(documentClient(), tableName()),
+  (): RateCounter & FailureCounter => new DynamoRateCounter(documentClient(), tableName()),
 );
 
 export const rateLimits = /* @__PURE__ */ once(() => rateLimitConfig());

@@ -35,6 +35,8 @@ export interface AppConfig {
   readonly resetTokenMinutes: number;
   readonly temporaryPasswordMinutes: number;
   readonly sessionMinutes: number;
+  /** A session unused this long ends; each use moves the deadline forward. */
+  readonly sessionIdleMinutes: number;
   /**
    * Overrides of the application's rate limits (lambdas/definitions/rate-limits.ts) as JSON, e.g.
    * {"signInPerAccount":{"limit":5,"windowSeconds":900}}; passed to the functions as RATE_LIMITS.
@@ -67,6 +69,7 @@ export const configKeys = {
     fallback: String(lifetimeDefaults.temporaryPasswordMinutes),
   },
   sessionMinutes: { env: 'SESSION_MINUTES', fallback: String(lifetimeDefaults.sessionMinutes) },
+  sessionIdleMinutes: { env: 'SESSION_IDLE_MINUTES', fallback: String(lifetimeDefaults.sessionIdleMinutes) },
   rateLimits: { env: 'RATE_LIMITS', fallback: undefined },
   originSecretGeneration: { env: 'ORIGIN_SECRET_GENERATION', fallback: '1' },
   apiRateLimit: { env: 'API_RATE_LIMIT', fallback: '20' },
@@ -180,6 +183,10 @@ export function loadConfig(source: ConfigSource): AppConfig {
   const { sessionMinutes } = asTheFunctionsDo('sessionMinutes', sessionRaw, () =>
     lifetimeConfig({ SESSION_MINUTES: sessionRaw }),
   );
+  const idleRaw = required('sessionIdleMinutes');
+  const { sessionIdleMinutes } = asTheFunctionsDo('sessionIdleMinutes', idleRaw, () =>
+    lifetimeConfig({ SESSION_IDLE_MINUTES: idleRaw }),
+  );
   const rateLimits = raw('rateLimits');
   if (rateLimits !== undefined) {
     asTheFunctionsDo('rateLimits', rateLimits, () => rateLimitConfig({ RATE_LIMITS: rateLimits }));
@@ -202,6 +209,7 @@ export function loadConfig(source: ConfigSource): AppConfig {
     resetTokenMinutes,
     temporaryPasswordMinutes,
     sessionMinutes,
+    sessionIdleMinutes,
     rateLimits,
     originSecretGeneration,
     apiRateLimit,

@@ -17,7 +17,10 @@ type UserPoolAction =
   | 'cognito-idp:AdminGetUser'
   | 'cognito-idp:ListUsers'
   | 'cognito-idp:AdminSetUserPassword'
-  | 'cognito-idp:AdminUserGlobalSignOut';
+  | 'cognito-idp:AdminUserGlobalSignOut'
+  | 'cognito-idp:AdminInitiateAuth'
+  | 'cognito-idp:AdminRespondToAuthChallenge'
+  | 'cognito-idp:DescribeUserPoolClient';
 
 export interface FunctionAccess {
   /** Item actions on the table (sets TABLE_NAME). */
@@ -25,8 +28,9 @@ export interface FunctionAccess {
   /** dynamodb:Query on the byUser index, to find a user's other reset links. */
   readonly queryUserIndex?: true;
   /**
-   * Admin actions on the user pool. Present, even empty, sets USER_POOL_ID and USER_POOL_CLIENT_ID:
-   * InitiateAuth and RespondToAuthChallenge need the ids but no IAM permission.
+   * Admin actions on the user pool. Present, even empty, sets USER_POOL_ID and USER_POOL_CLIENT_ID.
+   * Signing in is admin-only (AdminInitiateAuth, AdminRespondToAuthChallenge), with the client
+   * secret read by DescribeUserPoolClient: each is granted to the one function that calls it.
    */
   readonly userPool?: readonly UserPoolAction[];
   /** sqs:SendMessage to the reset-request queue (sets RESET_QUEUE_URL). */
@@ -57,25 +61,34 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
     userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminSetUserPassword'],
     sendEmails: ['newPassword'],
   },
-  // Counts attempts per account, reads the temporary-password record, stores the session or
-  // challenge; finds the account first (AdminGetUser for a username, ListUsers for an email
-  // address) so both questions are asked for every login and disabled accounts are refused.
+  // Reads and counts sign-in failures, reads the temporary-password record and the credential
+  // generation, stores the session or challenge and deletes the session it replaces; ListUsers:
+  // an email address signs in as the account that owns it.
   'session-create': {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers'],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    // AdminGetUser: a username signs in as that account (findByLogin); it was missing before.
+    userPool: [
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:ListUsers',
+      'cognito-idp:AdminInitiateAuth',
+      'cognito-idp:DescribeUserPoolClient',
+    ],
   },
-  // Reads and ends the challenge, clears the temporary-password record, stores the session.
+  // Reads and ends the challenge, reads and clears the temporary-password record, stores the
+  // session and deletes the one it replaces.
   'session-new-password': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    userPool: [],
+    userPool: ['cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:DescribeUserPoolClient'],
   },
-  'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], userPool: [] },
+  // Reads the session and the credential generation, slides the idle timeout (UpdateItem), deletes
+  // a dead session.
+  'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
   'session-delete': { table: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
-  // Stores the request (or removes it again when the ops email fails), finds other pending
-  // requests for the address (byUser index), flags an existing account (ListUsers), tells ops.
+  // Stores the request and lists it under its address (or removes both again when the ops email
+  // fails), reads the address's pending requests with one GetItem (no index query: bounded work),
+  // flags an existing account (ListUsers), tells ops.
   'credential-request': {
-    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    queryUserIndex: true,
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     userPool: ['cognito-idp:ListUsers'],
     sendEmails: ['credentialRequestOps'],
     notifyOps: true,
@@ -90,6 +103,7 @@ export interface SiteSettings {
   readonly resetTokenMinutes: number;
   readonly temporaryPasswordMinutes: number;
   readonly sessionMinutes: number;
+  readonly sessionIdleMinutes: number;
   /** RATE_LIMITS overrides (JSON), when the deployment sets any. */
   readonly rateLimits: string | undefined;
 }
@@ -122,6 +136,7 @@ export function environmentFor(access: FunctionAccess, targets: AccessTargets): 
     RESET_TOKEN_MINUTES: String(site.resetTokenMinutes),
     TEMPORARY_PASSWORD_MINUTES: String(site.temporaryPasswordMinutes),
     SESSION_MINUTES: String(site.sessionMinutes),
+    SESSION_IDLE_MINUTES: String(site.sessionIdleMinutes),
     ...(site.rateLimits ? { RATE_LIMITS: site.rateLimits } : {}),
     ...(access.table ? { TABLE_NAME: targets.table.tableName } : {}),
     ...(access.userPool

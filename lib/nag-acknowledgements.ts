@@ -56,7 +56,7 @@ export function acknowledgeFindings(parts: AcknowledgedParts): void {
   acknowledge(
     resource(users.userPool),
     'COG8',
-    'The Plus plan (threat protection) bills every monthly active user; the pool is reached only through the API, which keeps PreventUserExistenceErrors, stage throttling and the app-level rate limits. Revisit if sign-in abuse shows up in the logs.',
+    'The Plus plan (threat protection) bills every monthly active user. The pool is reached only through the API: its one app client allows only ADMIN_USER_PASSWORD_AUTH (IAM-signed AdminInitiateAuth) with a client secret the signing-in functions read at run time, and lets users write no attributes; in front of it the API keeps PreventUserExistenceErrors, stage throttling and its own failure-counting sign-in limits with backoff (lambdas/domain/sign-in-limits.ts). Revisit if sign-in abuse shows up in the logs.',
   );
 
   acknowledge(

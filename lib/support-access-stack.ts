@@ -42,7 +42,7 @@ export class SupportAccessStack extends Stack {
     const { config } = props;
 
     this.data = new Data(this, 'Data');
-    this.users = new Users(this, 'Users');
+    this.users = new Users(this, 'Users', { temporaryPasswordMinutes: config.temporaryPasswordMinutes });
     this.mail = new Mail(this, 'Mail', { config });
     this.resetQueue = new ResetQueue(this, 'ResetQueue');
 
@@ -74,6 +74,7 @@ export class SupportAccessStack extends Stack {
         resetTokenMinutes: config.resetTokenMinutes,
         temporaryPasswordMinutes: config.temporaryPasswordMinutes,
         sessionMinutes: config.sessionMinutes,
+        sessionIdleMinutes: config.sessionIdleMinutes,
         rateLimits: config.rateLimits,
       },
       table: this.data.table,

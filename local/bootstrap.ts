@@ -10,6 +10,7 @@ import {
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { tableKeys } from '../lambdas/adapters/dynamodb-store';
+import { cognitoTemporaryPasswordDays, lifetimeDefaults } from '../lambdas/definitions/lifetimes';
 import { passwordPolicy } from '../lambdas/definitions/password-policy';
 import { newTemporaryPassword } from '../lambdas/domain/secrets';
 import { emailTemplateContents } from '../lib/email-template-files';
@@ -25,6 +26,8 @@ export interface Bootstrapped {
   readonly tableName: string;
   readonly userPoolId: string;
   readonly clientId: string;
+  /** The app client's secret: the functions read it with DescribeUserPoolClient, as in AWS. */
+  readonly clientSecret: string;
   readonly templatePrefix: string;
   readonly demo: { readonly username: string; readonly email: string; readonly password: string };
 }
@@ -81,6 +84,7 @@ export async function bootstrap(endpoints: LocalEndpoints, templatePrefix = 'sup
           RequireUppercase: passwordPolicy.requireUppercase,
           RequireNumbers: passwordPolicy.requireDigits,
           RequireSymbols: passwordPolicy.requireSymbols,
+          TemporaryPasswordValidityDays: cognitoTemporaryPasswordDays(lifetimeDefaults.temporaryPasswordMinutes),
         },
       },
       UsernameConfiguration: { CaseSensitive: false },
@@ -93,13 +97,16 @@ export async function bootstrap(endpoints: LocalEndpoints, templatePrefix = 'sup
     new CreateUserPoolClientCommand({
       UserPoolId: userPoolId,
       ClientName: 'support-access-web',
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      GenerateSecret: false,
+      // As lib/constructs/users.ts: admin auth only, a secret, no attribute writes.
+      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      GenerateSecret: true,
+      WriteAttributes: [],
       PreventUserExistenceErrors: 'ENABLED',
     }),
   );
   const clientId = UserPoolClient?.ClientId;
-  if (!clientId) throw new Error('cognito-local created no user pool client');
+  const clientSecret = UserPoolClient?.ClientSecret;
+  if (!clientId || !clientSecret) throw new Error('cognito-local created no user pool client with a secret');
 
   const ses = new SESv2Client({ ...common, endpoint: endpoints.ses });
   for (const template of emailTemplateContents(templatePrefix)) {
@@ -115,7 +122,7 @@ export async function bootstrap(endpoints: LocalEndpoints, templatePrefix = 'sup
   const demo = { username: 'demo', email: 'demo@example.com', password: newTemporaryPassword() };
   await createUser(cognito, userPoolId, demo);
   cognito.destroy();
-  return { tableName, userPoolId, clientId, templatePrefix, demo };
+  return { tableName, userPoolId, clientId, clientSecret, templatePrefix, demo };
 }
 
 export async function createUser(

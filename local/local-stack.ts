@@ -26,6 +26,7 @@ import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway';
 import { inputRefusal } from './aws-input-limits';
 import { type Bootstrapped, bootstrap } from './bootstrap';
 import { buildBundles, DEFAULT_BUNDLE_CACHE, handlerEntries } from './bundles';
+import { cognitoAdminAuth } from './cognito-admin-auth';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
 import { FaultProxy, type FaultRule } from './fault-proxy';
 import { LocalFunction } from './function-runtime';
@@ -227,10 +228,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const handlerEndpoints: Record<FaultService, string> = { ...endpoints, sqs: queue.endpoint };
     for (const service of Object.keys(handlerEndpoints) as FaultService[]) {
       const iamService = service === 'dynamodb' || service === 'cognito' || service === 'sqs' ? service : 'ses';
-      // As in AWS: authorisation first, then the input rules the emulators lack.
+      // As in AWS: authorisation first, then the input rules the emulators lack; the Cognito proxy
+      // then plays the admin sign-in flow cognito-local lacks (local/cognito-admin-auth.ts).
       const proxy = new FaultProxy(
         handlerEndpoints[service],
         async (request) => (await iam.check(iamService, request)) ?? inputRefusal(iamService, request),
+        service === 'cognito'
+          ? cognitoAdminAuth(new Map([[bootstrapped.clientId, bootstrapped.clientSecret]]))
+          : undefined,
       );
       handlerEndpoints[service] = await proxy.start();
       proxies.set(service, proxy);

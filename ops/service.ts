@@ -8,7 +8,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoAccountAdmin } from '../lambdas/adapters/cognito-accounts';
 import { CognitoUserDirectory } from '../lambdas/adapters/cognito-directory';
 import { DynamoCredentialRequestStore } from '../lambdas/adapters/dynamodb-credential-requests';
-import { DynamoSessionStore, DynamoTemporaryPasswordStore } from '../lambdas/adapters/dynamodb-store';
+import {
+  DynamoCredentialGenerations,
+  DynamoSessionStore,
+  DynamoTemporaryPasswordStore,
+} from '../lambdas/adapters/dynamodb-store';
 import { SesCredentialMailer } from '../lambdas/adapters/ses-credential-mailer';
 import {
   type Approval,
@@ -54,7 +58,13 @@ export function opsService(settings: OpsSettings, options: { decidedBy: string; 
   const store = new DynamoCredentialRequestStore(db, settings.tableName);
   const accounts = new CognitoAccountAdmin(cognito, settings.userPoolId);
   // The client id is only for sign-in, which ops never does.
-  const users = new CognitoUserDirectory(cognito, settings.userPoolId, 'unused', settings.globalSignOut);
+  // Ops never signs anyone in: no app client, no secret.
+  const users = new CognitoUserDirectory(cognito, {
+    userPoolId: settings.userPoolId,
+    clientId: 'unused',
+    clientSecret: () => Promise.reject(new Error('the ops tool does not sign users in')),
+    globalSignOut: settings.globalSignOut,
+  });
   const mailer = new SesCredentialMailer(ses, {
     senderEmail: settings.senderEmail,
     templatePrefix: settings.templatePrefix,
@@ -84,6 +94,8 @@ export function opsService(settings: OpsSettings, options: { decidedBy: string; 
         accounts,
         users,
         sessions: new DynamoSessionStore(db, settings.tableName),
+        generations: new DynamoCredentialGenerations(db, settings.tableName),
+        clock: systemClock,
         log,
       }),
     close: () => {

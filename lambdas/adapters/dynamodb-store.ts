@@ -15,6 +15,7 @@ import { lifetimeDefaults } from '../definitions/lifetimes';
 import type {
   ChallengeRecord,
   ClaimResult,
+  CredentialGenerations,
   ResetTokenRecord,
   ResetTokenStatus,
   ResetTokenStore,
@@ -23,7 +24,7 @@ import type {
   TemporaryPasswordRecord,
   TemporaryPasswordStore,
 } from '../domain/ports';
-import type { RateCounter } from '../domain/rate-limit';
+import type { FailureCounter, FailureTally, RateCounter } from '../domain/rate-limit';
 
 export const tableKeys = {
   partitionKey: 'pk',
@@ -40,6 +41,7 @@ const RATE = 'RATE';
 
 const key = (kind: string, hash: string) => ({ pk: `${kind}#${hash}`, sk: kind });
 const userPk = (username: string) => `USER#${username}`;
+const generationKey = (username: string) => ({ pk: userPk(username), sk: 'GENERATION' });
 const ttlSeconds = (epochMs: number) => Math.ceil(epochMs / 1000);
 
 /** True for a failed ConditionExpression: the expected state was not there (not a fault). */
@@ -136,22 +138,48 @@ export class DynamoResetTokenStore implements ResetTokenStore {
     });
   }
 
-  async revokeOthers(username: string, keepHash: string | undefined): Promise<number> {
+  async revokeOthers(username: string, keepHash: string, createdBefore?: number): Promise<number> {
+    // A user has a handful of links at most (3 emails an hour, records kept 7 days): one page.
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: tableKeys.userIndex.name,
         KeyConditionExpression: 'userPk = :user AND begins_with(userSk, :kind)',
-        FilterExpression: '#status = :pending',
+        FilterExpression: '#status IN (:pending, :claimed)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':user': userPk(username), ':kind': `${TOKEN}#`, ':pending': 'PENDING' },
+        ExpressionAttributeValues: {
+          ':user': userPk(username),
+          ':kind': `${TOKEN}#`,
+          ':pending': 'PENDING',
+          ':claimed': 'CLAIMED',
+        },
       }),
     );
-    const hashes = Items.map((item) => String(item.pk).slice(TOKEN.length + 1)).filter((h) => h !== keepHash);
-    const results = await Promise.all(
-      hashes.map((h) => this.transition(h, 'PENDING', 'SET #status = :to', { ':to': 'REVOKED' })),
-    );
+    const hashes = Items.filter((item) => createdBefore === undefined || Number(item.createdAt) < createdBefore)
+      .map((item) => String(item.pk).slice(TOKEN.length + 1))
+      .filter((h) => h !== keepHash);
+    const results = await Promise.all(hashes.map((h) => this.revokeUnspent(h)));
     return results.filter(Boolean).length;
+  }
+
+  /** PENDING or CLAIMED -> REVOKED; false when the token was spent or revoked already. */
+  private async revokeUnspent(hash: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(TOKEN, hash),
+          UpdateExpression: 'SET #status = :revoked REMOVE claimUntil',
+          ConditionExpression: '#status IN (:pending, :claimed)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':revoked': 'REVOKED', ':pending': 'PENDING', ':claimed': 'CLAIMED' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /** A conditional status change; false when the token was no longer in `from`. */
@@ -195,8 +223,10 @@ export class DynamoSessionStore implements SessionStore {
           userPk: userPk(session.username),
           userSk: `${SESSION}#${session.hash}`,
           username: session.username,
+          generation: session.generation,
           createdAt: session.createdAt,
           expiresAt: session.expiresAt,
+          lastSeenAt: session.lastSeenAt,
           ttl: ttlSeconds(session.expiresAt),
         },
       }),
@@ -206,8 +236,33 @@ export class DynamoSessionStore implements SessionStore {
   async findSession(hash: string, now: number): Promise<SessionRecord | undefined> {
     const item = await this.get(SESSION, hash, now);
     return item
-      ? { hash, username: String(item.username), createdAt: Number(item.createdAt), expiresAt: Number(item.expiresAt) }
+      ? {
+          hash,
+          username: String(item.username),
+          // A session stored without one (before generations) never matches: signed out, fail closed.
+          generation: typeof item.generation === 'number' ? item.generation : -1,
+          createdAt: Number(item.createdAt),
+          expiresAt: Number(item.expiresAt),
+          lastSeenAt: Number(item.lastSeenAt ?? item.createdAt),
+        }
       : undefined;
+  }
+
+  async touchSession(hash: string, now: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(SESSION, hash),
+          UpdateExpression: 'SET lastSeenAt = :now',
+          // Never recreate a session that was deleted meanwhile (sign-out, reset).
+          ConditionExpression: 'attribute_exists(pk) AND lastSeenAt < :now',
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async deleteSession(hash: string): Promise<void> {
@@ -247,6 +302,7 @@ export class DynamoSessionStore implements SessionStore {
           ...key(CHALLENGE, challenge.hash),
           username: challenge.username,
           challengeSession: challenge.challengeSession,
+          generation: challenge.generation,
           expiresAt: challenge.expiresAt,
           ttl: ttlSeconds(challenge.expiresAt),
         },
@@ -261,6 +317,7 @@ export class DynamoSessionStore implements SessionStore {
           hash,
           username: String(item.username),
           challengeSession: String(item.challengeSession),
+          generation: typeof item.generation === 'number' ? item.generation : -1,
           expiresAt: Number(item.expiresAt),
         }
       : undefined;
@@ -319,8 +376,39 @@ export class DynamoTemporaryPasswordStore implements TemporaryPasswordStore {
   }
 }
 
-/** Rate counters: one item per key and window, counted with an atomic ADD, gone by TTL. */
-export class DynamoRateCounter implements RateCounter {
+/** Credential generations: one item per user, bumped with an atomic ADD, never expiring. */
+export class DynamoCredentialGenerations implements CredentialGenerations {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async current(username: string): Promise<number> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: generationKey(username), ConsistentRead: true }),
+    );
+    return Number(Item?.generation ?? 0);
+  }
+
+  async bump(username: string, now: number): Promise<number> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: generationKey(username),
+        UpdateExpression: 'ADD generation :one SET changedAt = :now',
+        ExpressionAttributeValues: { ':one': 1, ':now': now },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.generation ?? 0);
+  }
+}
+
+/**
+ * Rate counters: one item per key and window, counted with an atomic ADD, gone by TTL. Failure
+ * tallies are the same items with the time of the last failure, for backoff.
+ */
+export class DynamoRateCounter implements RateCounter, FailureCounter {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -338,5 +426,26 @@ export class DynamoRateCounter implements RateCounter {
       }),
     );
     return Number(Attributes?.count ?? 0);
+  }
+
+  async failures(counterKey: string): Promise<FailureTally | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key(RATE, counterKey), ConsistentRead: true }),
+    );
+    return Item ? { count: Number(Item.count ?? 0), lastAt: Number(Item.lastAt ?? 0) } : undefined;
+  }
+
+  async addFailure(counterKey: string, now: number, expiresAt: number): Promise<FailureTally> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(RATE, counterKey),
+        UpdateExpression: 'ADD #count :one SET lastAt = :now, #ttl = if_not_exists(#ttl, :ttl)',
+        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':now': now, ':ttl': ttlSeconds(expiresAt) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { count: Number(Attributes?.count ?? 0), lastAt: Number(Attributes?.lastAt ?? now) };
   }
 }

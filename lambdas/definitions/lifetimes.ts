@@ -11,8 +11,20 @@ export const lifetimeDefaults = {
   temporaryPasswordMinutes: 60,
   /** Absolute lifetime of a signed-in session. */
   sessionMinutes: 8 * 60,
+  /** A session unused this long ends (ASVS 5.0 7.3.1); each use moves the deadline forward. */
+  sessionIdleMinutes: 30,
   /** How long a credential request (who asked, why, the decision) is kept, then TTL removes it. */
   credentialRequestDays: 365,
   /** Cognito keeps an auth challenge's session for 3 minutes; ours ends with it. */
   challengeSeconds: 180,
 } as const;
+
+/**
+ * Cognito's own validity for a temporary password (TemporaryPasswordValidityDays) counts whole days,
+ * at least 1. Ours is shorter and enforced by the app: the hash and expiry of every temporary
+ * password it issues are recorded, and sign-in refuses one past its minutes or without a record.
+ * Cognito's day is the outer bound should that record ever be bypassed.
+ */
+export function cognitoTemporaryPasswordDays(minutes: number): number {
+  return Math.max(1, Math.ceil(minutes / (24 * 60)));
+}

@@ -53,6 +53,17 @@ export const passwordRuleText: Record<PasswordRule, string> = {
   not_common: 'Not a commonly used password',
 };
 
+/**
+ * Rules only the server can check, beyond the page's list: the page shows the API's text for them.
+ * (user_pool_policy: Cognito refused a password our own rules accepted.)
+ */
+export const serverOnlyRules = { notTemporary: 'not_temporary', userPoolPolicy: 'user_pool_policy' } as const;
+
+export const serverOnlyRuleText: Record<(typeof serverOnlyRules)[keyof typeof serverOnlyRules], string> = {
+  not_temporary: 'Not the temporary password you were emailed: choose your own',
+  user_pool_policy: 'The user pool refused this password',
+};
+
 /** The rules that apply under a policy, in the order the page lists them. */
 export function applicableRules(policy: PasswordPolicy = passwordPolicy): PasswordRule[] {
   const rules: PasswordRule[] = ['min_length'];

@@ -6,14 +6,53 @@ export interface RateLimit {
   readonly windowSeconds: number;
 }
 
+/**
+ * How sign-in failures for one login from one source (an IPv4 address or an IPv6 /64) slow down,
+ * then stop: the first `freeFailures` in the window cost nothing; after each further one the next
+ * try must wait `firstDelaySeconds`, doubling each time up to `maxDelaySeconds`; from `limit`
+ * failures the pair waits for the window's end.
+ */
+export interface SignInBackoff {
+  readonly freeFailures: number;
+  readonly firstDelaySeconds: number;
+  readonly maxDelaySeconds: number;
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
 export const rateLimitDefaults = {
   /** Reset emails one account may receive; further requests get the same 202 and no email. */
   resetEmailsPerAccount: { limit: 3, windowSeconds: 3600 },
-  /** Sign-in attempts for one login (known or not, so the limit reveals nothing). */
-  signInPerAccount: { limit: 10, windowSeconds: 900 },
+  /**
+   * Sign-in FAILURES for one login from every source together (known or not, so the limit reveals
+   * nothing): a ceiling an attacker reaches only with many sources (each slowed by the backoff
+   * below). Past it, the login's sign-ins wait for the window's end; a live temporary password
+   * from "Forgot your password?" is never refused.
+   */
+  signInPerAccount: { limit: 300, windowSeconds: 3600 },
+  /** Sign-in failures for one login from one source: slowed after 5, stopped at 20 an hour. */
+  signInPerAccountAndSource: {
+    freeFailures: 5,
+    firstDelaySeconds: 15,
+    maxDelaySeconds: 900,
+    limit: 20,
+    windowSeconds: 3600,
+  },
   /** Credential requests for one email address (known or not); further ones get a 429. */
   credentialRequestsPerEmail: { limit: 3, windowSeconds: 86_400 },
-  /** Requests per source IP, per endpoint (handler name from routes.ts). */
+  /**
+   * Credential requests ops are emailed about, from everyone together, per hour. Past it requests
+   * are still stored and answered alike, but ops get ONE notice (with the request that crossed
+   * the cap) instead of one email each: their inbox cannot be flooded, and the SES sending quota
+   * the reset emails share can lose at most this many messages an hour to the form.
+   */
+  credentialRequestEmailsPerHour: { limit: 30, windowSeconds: 3600 },
+  /**
+   * Requests per source (IPv4 address or IPv6 /64), per endpoint (handler name from routes.ts).
+   * session-create's counts sign-in FAILURES from the source, whatever the login (spraying many
+   * accounts), inside sign-in, so a correct password costs nothing and a live temporary password
+   * always passes.
+   */
   perIp: {
     'password-reset-request': { limit: 10, windowSeconds: 900 },
     'password-reset-confirm': { limit: 20, windowSeconds: 900 },
@@ -26,7 +65,9 @@ export const rateLimitDefaults = {
 } as const satisfies {
   resetEmailsPerAccount: RateLimit;
   signInPerAccount: RateLimit;
+  signInPerAccountAndSource: SignInBackoff;
   credentialRequestsPerEmail: RateLimit;
+  credentialRequestEmailsPerHour: RateLimit;
   perIp: Record<string, RateLimit>;
 };
 
@@ -35,6 +76,8 @@ export type IpLimitedEndpoint = keyof typeof rateLimitDefaults.perIp;
 export interface RateLimits {
   readonly resetEmailsPerAccount: RateLimit;
   readonly signInPerAccount: RateLimit;
+  readonly signInPerAccountAndSource: SignInBackoff;
   readonly credentialRequestsPerEmail: RateLimit;
+  readonly credentialRequestEmailsPerHour: RateLimit;
   readonly perIp: Readonly<Record<IpLimitedEndpoint, RateLimit>>;
 }

@@ -16,6 +16,7 @@ import {
 import type {
   ClaimResult,
   Clock,
+  CredentialGenerations,
   Log,
   Mailer,
   ResetRequestMessage,
@@ -126,7 +127,8 @@ export async function processResetRequest(
       requestIp: message.sourceIp,
     };
     await tokens.create(record);
-    // Only the newest link lives: older pending links stop working once this one exists.
+    // Only the newest link lives: older links stop working once this one exists, whatever their
+    // state (a CLAIMED one left by a crashed confirm too, or its lapsed lease would free it again).
     const revoked = await tokens.revokeOthers(user.username, record.hash);
     await mailer.sendResetLink({
       to: user.email,
@@ -165,6 +167,7 @@ async function claimOrWait(hash: string, deps: ConfirmDeps): Promise<ClaimResult
 
 export interface ConfirmDeps {
   readonly users: UserDirectory;
+  readonly generations: CredentialGenerations;
   readonly tokens: ResetTokenStore;
   readonly sessions: SessionStore;
   readonly temporaryPasswords: TemporaryPasswordStore;
@@ -224,11 +227,19 @@ export async function confirmPasswordReset(
   const issuedAt = clock.now();
   try {
     // Whoever may hold a session (perhaps the reason for this reset) loses it before the password
-    // changes. If this fails, nothing has changed yet but ended sessions, and the link still works.
+    // changes: the generation moves on (every session issued before is dead on its next use), the
+    // records go, Cognito revokes its tokens. If this fails, nothing has changed yet but ended
+    // sessions, and the link still works.
+    await deps.generations.bump(username, clock.now());
     const ended = await deps.sessions.deleteAllSessions(username);
     await users.signOutEverywhere(username);
     log.info('sessions ended before the reset', { username, sessions: ended });
+    // A newer link sent meanwhile revoked this one: it is the newest link that may set a password.
+    if ((await tokens.find(hash))?.status !== 'CLAIMED') throw new LinkReplaced();
     await users.setTemporaryPassword(username, temporaryPassword);
+    // Again once the password has changed: a sign-in that checked the old password in the gap
+    // read the generation before this bump, so its session is dead too.
+    await deps.generations.bump(username, clock.now());
     // Our own record of what was issued and until when: Cognito's shortest temporary-password
     // validity is a day, ours is an hour, and sign-in checks it.
     await deps.temporaryPasswords.record({
@@ -246,6 +257,10 @@ export async function confirmPasswordReset(
       requestIp,
     });
   } catch (error) {
+    if (error instanceof LinkReplaced) {
+      log.warn('a newer link replaced this one while it was confirmed; no password set', { username });
+      throw error;
+    }
     // Never a changed password that nobody was told: give the link back and ask to try again.
     // (If the password was set but the email failed, the next try sets and sends a fresh one.)
     log.error('reset confirm failed; link released', { error });
@@ -261,7 +276,8 @@ export async function confirmPasswordReset(
   // user it worked rather than ask them to repeat what succeeded.
   try {
     await tokens.markUsed(hash, clock.now());
-    const revoked = await tokens.revokeOthers(username, undefined);
+    // Older links die with this one; a newer one (asked while this confirm ran) stays the newest.
+    const revoked = await tokens.revokeOthers(username, hash, createdAt);
     log.info('password reset completed', { username, revokedOtherLinks: revoked });
   } catch (error) {
     log.error('password reset completed but marking the link used failed', { error });

@@ -55,21 +55,32 @@ export interface ResetTokenStore {
   /** Gives a claimed token back, so the same link works again. */
   release(hash: string): Promise<void>;
   markUsed(hash: string, now: number): Promise<void>;
-  /** Revokes the user's PENDING tokens other than `keepHash`; returns how many. */
-  revokeOthers(username: string, keepHash: string | undefined): Promise<number>;
+  /**
+   * Revokes the user's tokens other than `keepHash` that are not spent yet: PENDING, and CLAIMED
+   * too (a confirm that crashed would otherwise get its link back when the lease lapses); only
+   * those created before `createdBefore` when it is given. Returns how many.
+   */
+  revokeOthers(username: string, keepHash: string, createdBefore?: number): Promise<number>;
 }
 
 export interface SessionRecord {
   readonly hash: string;
   readonly username: string;
+  /** The user's credential generation read before the password was checked. */
+  readonly generation: number;
   readonly createdAt: number;
+  /** Absolute end. */
   readonly expiresAt: number;
+  /** Last time the session was used, for the idle timeout (moved forward at most once a minute). */
+  readonly lastSeenAt: number;
 }
 
 export interface ChallengeRecord {
   readonly hash: string;
   readonly username: string;
   readonly challengeSession: string;
+  /** The credential generation read before the temporary password was checked. */
+  readonly generation: number;
   readonly expiresAt: number;
 }
 
@@ -78,11 +89,25 @@ export interface SessionStore {
   /** The session if it exists and has not expired at `now`. */
   findSession(hash: string, now: number): Promise<SessionRecord | undefined>;
   deleteSession(hash: string): Promise<void>;
+  /** Records that the session was used at `now` (the idle timeout slides). */
+  touchSession(hash: string, now: number): Promise<void>;
   /** Ends every session of the user; returns how many. */
   deleteAllSessions(username: string): Promise<number>;
   createChallenge(challenge: ChallengeRecord): Promise<void>;
   findChallenge(hash: string, now: number): Promise<ChallengeRecord | undefined>;
   deleteChallenge(hash: string): Promise<void>;
+}
+
+/**
+ * A per-user credential generation. A completed reset and a disable bump it; every session and
+ * reset link carries the generation it was issued under and stops working on its next use once the
+ * user's generation has moved on, whether or not its own record was found and deleted.
+ */
+export interface CredentialGenerations {
+  /** The user's generation: 0 until first bumped. Any login may be asked (unknown ones are 0). */
+  current(username: string): Promise<number>;
+  /** Moves the user to a new generation and returns it. */
+  bump(username: string, now: number): Promise<number>;
 }
 
 /** The temporary password this app issued to a user: its hash and how long it may be used. */
@@ -188,8 +213,11 @@ export interface CredentialRequestStore {
   find(reference: string): Promise<CredentialRequestRecord | undefined>;
   /** Removes a request that was never announced (its email failed). */
   delete(reference: string): Promise<void>;
-  /** Pending requests for an address, newest first. */
-  pendingFor(email: string): Promise<CredentialRequestRecord[]>;
+  /**
+   * References of the address's pending requests: one keyed read, whatever the number of pending
+   * requests of other addresses (the public form must not do work that grows with the table).
+   */
+  pendingReferencesFor(email: string): Promise<string[]>;
   /** Requests with that status (all when undefined), newest first. */
   list(status?: CredentialRequestStatus): Promise<CredentialRequestRecord[]>;
   /** Atomically takes a PENDING request that nobody holds (or whose holder's lease lapsed). */
@@ -234,6 +262,11 @@ export interface AccountAdmin {
 
 export interface OpsNotification {
   readonly request: CredentialRequestRecord;
+  /**
+   * Set on the one email sent when the hourly cap is crossed: until `until` (epoch ms) further
+   * requests are stored without an email each, and ops list them with the CLI.
+   */
+  readonly capReached?: { readonly limit: number; readonly until: number };
 }
 
 export interface WelcomeEmail {

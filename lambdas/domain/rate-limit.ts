@@ -10,6 +10,19 @@ export interface RateCounter {
   hit(key: string, expiresAt: number, delta?: number): Promise<number>;
 }
 
+/** Failures counted under one key, and when the last one happened (for backoff). */
+export interface FailureTally {
+  readonly count: number;
+  readonly lastAt: number;
+}
+
+export interface FailureCounter {
+  /** The failures counted under `key`; undefined when there are none. */
+  failures(key: string): Promise<FailureTally | undefined>;
+  /** Counts one failure at `now`; the tally expires at `expiresAt` (epoch ms). */
+  addFailure(key: string, now: number, expiresAt: number): Promise<FailureTally>;
+}
+
 export class RateLimited extends DomainError {
   constructor(
     readonly retryAfterSeconds: number,
@@ -23,6 +36,13 @@ export class RateLimited extends DomainError {
 export function rateKey(scope: string, subject: string, windowStart: number): string {
   const digest = createHash('sha256').update(subject.toLowerCase()).digest('hex').slice(0, 32);
   return `${scope}#${digest}#${windowStart}`;
+}
+
+/** The start and end (epoch ms) of the fixed window `now` falls in. */
+export function windowAt(now: number, windowSeconds: number): { start: number; end: number } {
+  const ms = windowSeconds * 1000;
+  const start = Math.floor(now / ms) * ms;
+  return { start, end: start + ms };
 }
 
 export interface RateCheck {

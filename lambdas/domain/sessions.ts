@@ -1,6 +1,6 @@
 // Signing in, the forced choice of a new password after a temporary one, and server-side
 // sessions: the browser holds only a random id; the table holds its hash, so sign-out is real.
-import type { RateLimit } from '../definitions/rate-limits';
+import { serverOnlyRules } from '../definitions/password-policy';
 import { unmetPasswordRulesOnServer } from './common-passwords';
 import {
   ChallengeExpired,
@@ -10,26 +10,37 @@ import {
   TemporaryPasswordExpired,
 } from './errors';
 import { normaliseLogin } from './password-reset';
-import type { Clock, Log, SessionStore, SignInOutcome, TemporaryPasswordStore, UserDirectory } from './ports';
-import { checkRate, type RateCounter, RateLimited } from './rate-limit';
+import type {
+  Clock,
+  CredentialGenerations,
+  Log,
+  SessionStore,
+  SignInOutcome,
+  TemporaryPasswordRecord,
+  TemporaryPasswordStore,
+  UserDirectory,
+} from './ports';
 import { hashTemporaryPassword, hashToken, isWellFormedToken, newToken, sameHash } from './secrets';
+import { type SignInLimitDeps, signInGate } from './sign-in-limits';
 
-export interface SessionDeps {
+export interface SessionDeps extends SignInLimitDeps {
   readonly users: UserDirectory;
-  readonly counter: RateCounter;
-  readonly signInLimit: RateLimit;
   readonly sessions: SessionStore;
   readonly temporaryPasswords: TemporaryPasswordStore;
+  readonly generations: CredentialGenerations;
   readonly clock: Clock;
   readonly log: Log;
+  /** Absolute lifetime of a session. */
   readonly sessionMinutes: number;
+  /** A session unused this long ends (ASVS 5.0 7.3.1); every use moves it forward. */
+  readonly idleMinutes: number;
   readonly challengeSeconds: number;
   /** Words a new password must not be made of: the portal's name and the like. */
   readonly contextWords: readonly string[];
 }
 
-/** Reading and ending a session touch only the session store. */
-export type SessionLookupDeps = Pick<SessionDeps, 'sessions' | 'clock'>;
+/** Reading and ending a session touch only the session store and the credential generations. */
+export type SessionLookupDeps = Pick<SessionDeps, 'sessions' | 'generations' | 'clock' | 'log' | 'idleMinutes'>;
 
 /** A cookie to set: its raw value goes to the browser once and is stored only as a hash. */
 export interface IssuedSecret {
@@ -41,31 +52,53 @@ export type SignInResult =
   | { readonly kind: 'signed_in'; readonly username: string; readonly session: IssuedSecret }
   | { readonly kind: 'new_password_required'; readonly username: string; readonly challenge: IssuedSecret };
 
-async function startSession(username: string, deps: SessionDeps): Promise<IssuedSecret> {
+/** How often a session's last use is written: the idle timeout is counted to the minute. */
+const TOUCH_EVERY_MS = 60_000;
+
+async function startSession(
+  username: string,
+  generation: number,
+  replacing: string | undefined,
+  deps: SessionDeps,
+): Promise<IssuedSecret> {
   const value = newToken();
   const now = deps.clock.now();
   await deps.sessions.createSession({
     hash: hashToken(value),
     username,
+    generation,
     createdAt: now,
     expiresAt: now + deps.sessionMinutes * 60_000,
+    lastSeenAt: now,
   });
+  // One session per browser: whatever this browser held before (perhaps another account's) ends.
+  if (replacing && isWellFormedToken(replacing)) await deps.sessions.deleteSession(hashToken(replacing));
   return { value, maxAgeSeconds: deps.sessionMinutes * 60 };
 }
 
-async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<SignInResult> {
+async function toResult(
+  outcome: SignInOutcome,
+  generation: number,
+  replacing: string | undefined,
+  deps: SessionDeps,
+): Promise<SignInResult> {
   switch (outcome.kind) {
     case 'invalid_credentials':
       throw new InvalidCredentials();
     case 'signed_in':
       deps.log.info('signed in', { username: outcome.username });
-      return { kind: 'signed_in', username: outcome.username, session: await startSession(outcome.username, deps) };
+      return {
+        kind: 'signed_in',
+        username: outcome.username,
+        session: await startSession(outcome.username, generation, replacing, deps),
+      };
     case 'new_password_required': {
       const value = newToken();
       await deps.sessions.createChallenge({
         hash: hashToken(value),
         username: outcome.username,
         challengeSession: outcome.challengeSession,
+        generation,
         expiresAt: deps.clock.now() + deps.challengeSeconds * 1000,
       });
       deps.log.info('sign-in needs a new password', { username: outcome.username });
@@ -78,31 +111,70 @@ async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<Sign
   }
 }
 
-export async function signIn(login: string, password: string, deps: SessionDeps): Promise<SignInResult> {
+/**
+ * Signs in with a login (username or email) and password, from `source` (sourceKey of the viewer's
+ * address). The same calls happen whatever the login: the limits, the account lookup (an email
+ * signs in as the account that owns it), the temporary-password record, then Cognito. Skipping
+ * any of them for an unknown login would make "no such account" answer faster.
+ */
+export async function signIn(
+  login: string,
+  password: string,
+  source: string,
+  deps: SessionDeps,
+  /** The session cookie the browser already had, if any: signing in replaces it. */
+  replacing?: string,
+): Promise<SignInResult> {
   const normalised = normaliseLogin(login);
-  // Counted per login as typed, whether or not an account has it: the limit reveals nothing.
-  const rate = await checkRate(deps, 'account:sign-in', normalised, deps.signInLimit);
-  if (!rate.allowed) throw new RateLimited(rate.retryAfterSeconds, 'account');
-  // The same two calls whatever the login: look the account up (an email signs in as the account
-  // that owns it), then ask Cognito. Skipping the second for an unknown login would make "no such
-  // account" answer faster than "wrong password".
+  const gate = await signInGate(normalised, source, deps);
   const user = await deps.users.findByLogin(normalised);
-  const outcome = await deps.users.signIn(user?.username ?? normalised, password);
+  const username = user?.username ?? normalised;
+  const issued = await deps.temporaryPasswords.find(username);
+  // The owner holding a live emailed password is never refused by a limit others could have filled.
+  const liveTemporary =
+    issued !== undefined &&
+    issued.expiresAt > deps.clock.now() &&
+    sameHash(issued.passwordHash, hashTemporaryPassword(username, password));
+  if (gate.refusal && !liveTemporary) throw gate.refusal;
+  // Read before the password is checked: a reset or disable that completes after this point bumps
+  // the generation past it, so a session started from a password that has just been replaced (or
+  // an account just disabled) is dead on its first use, even if it is written after the reset
+  // ended every session. One that reads the generation after the bump checks the new password.
+  const generation = await deps.generations.current(username);
+  const outcome = await deps.users.signIn(username, password);
   // Cognito refuses disabled users itself; cognito-local does not, and this holds either way.
-  if (!user?.enabled) throw new InvalidCredentials();
-  if (outcome.kind === 'new_password_required') await checkTemporaryPassword(outcome.username, password, deps);
-  return toResult(outcome, deps);
+  if (outcome.kind === 'invalid_credentials' || !user?.enabled) {
+    await gate.recordFailure();
+    throw new InvalidCredentials();
+  }
+  if (outcome.kind === 'new_password_required') {
+    try {
+      checkTemporaryPassword(outcome.username, password, issued, deps);
+    } catch (error) {
+      if (error instanceof InvalidCredentials) await gate.recordFailure();
+      throw error;
+    }
+  }
+  return toResult(outcome, generation, replacing, deps);
 }
 
 /**
- * A temporary password this app issued works only for its lifetime and only as issued. (Cognito
- * checks the password too; cognito-local does not for users who must change theirs, and this
- * check holds either way.) Users given a temporary password outside this app have no record and
- * keep Cognito's own rules.
+ * A temporary password works only as this app issued it and only for its lifetime. (Cognito checks
+ * the password too; cognito-local does not for users who must change theirs, and this check holds
+ * either way.) No record means nothing this app issued is live, so the sign-in is refused (fail
+ * closed): a temporary password set some other way (the console, a lost write) cannot be used, and
+ * "Forgot your password?" issues a fresh one.
  */
-async function checkTemporaryPassword(username: string, password: string, deps: SessionDeps): Promise<void> {
-  const issued = await deps.temporaryPasswords.find(username);
-  if (!issued) return;
+function checkTemporaryPassword(
+  username: string,
+  password: string,
+  issued: TemporaryPasswordRecord | undefined,
+  deps: SessionDeps,
+): void {
+  if (!issued) {
+    deps.log.warn('temporary password without a record of its issue: refused', { username });
+    throw new TemporaryPasswordExpired();
+  }
   if (!sameHash(issued.passwordHash, hashTemporaryPassword(username, password))) throw new InvalidCredentials();
   if (issued.expiresAt <= deps.clock.now()) {
     deps.log.info('temporary password used after its lifetime', { username });
@@ -114,26 +186,50 @@ export async function chooseNewPassword(
   challengeValue: string | undefined,
   newPassword: string,
   deps: SessionDeps,
+  replacing?: string,
 ): Promise<SignInResult> {
   if (!challengeValue || !isWellFormedToken(challengeValue)) throw new ChallengeExpired();
   const hash = hashToken(challengeValue);
   const challenge = await deps.sessions.findChallenge(hash, deps.clock.now());
   if (!challenge) throw new ChallengeExpired();
-  const unmet = unmetPasswordRulesOnServer(newPassword, challenge.username, deps.contextWords);
+  const unmet: string[] = unmetPasswordRulesOnServer(newPassword, challenge.username, deps.contextWords);
+  // The emailed password is single-purpose (ASVS 6.4.1): it cannot become the permanent one. The
+  // record is what sign-in checked a moment ago; without it nothing proves which password was
+  // emailed, so the step is refused rather than guessed (fail closed).
+  const issued = await deps.temporaryPasswords.find(challenge.username);
+  if (!issued) throw new ChallengeExpired();
+  if (sameHash(issued.passwordHash, hashTemporaryPassword(challenge.username, newPassword))) {
+    unmet.push(serverOnlyRules.notTemporary);
+  }
   if (unmet.length > 0) throw new PasswordPolicyViolation(unmet);
   const outcome = await deps.users.completeNewPassword(challenge.username, challenge.challengeSession, newPassword);
   await deps.sessions.deleteChallenge(hash);
   if (outcome.kind === 'signed_in') await deps.temporaryPasswords.clear(challenge.username);
-  return toResult(outcome, deps);
+  return toResult(outcome, challenge.generation, replacing, deps);
 }
 
+/**
+ * The signed-in user, if the session is live: not past its absolute end, used within the idle
+ * timeout, and issued under the user's current credential generation (a reset or a disable since
+ * ends it even if its record was missed). A dead session's record is removed on the way.
+ */
 export async function currentSession(
   value: string | undefined,
   deps: SessionLookupDeps,
 ): Promise<{ username: string }> {
   if (!value || !isWellFormedToken(value)) throw new NotSignedIn();
-  const session = await deps.sessions.findSession(hashToken(value), deps.clock.now());
+  const hash = hashToken(value);
+  const now = deps.clock.now();
+  const session = await deps.sessions.findSession(hash, now);
   if (!session) throw new NotSignedIn();
+  const idle = now - session.lastSeenAt >= deps.idleMinutes * 60_000;
+  const superseded = session.generation !== (await deps.generations.current(session.username));
+  if (idle || superseded) {
+    deps.log.info('session ended', { username: session.username, reason: idle ? 'idle' : 'credentials changed' });
+    await deps.sessions.deleteSession(hash).catch(() => undefined);
+    throw new NotSignedIn();
+  }
+  if (now - session.lastSeenAt >= TOUCH_EVERY_MS) await deps.sessions.touchSession(hash, now);
   return { username: session.username };
 }
 

@@ -6,7 +6,15 @@ import { httpHandler } from '../http/handler';
 import { jsonBody, requestLanguage } from '../http/request';
 import { json } from '../http/responses';
 import { confirmResetSchema } from '../http/schemas';
-import { ipRateLimit, mailer, sessionStore, temporaryPasswordStore, tokenStore, userDirectory } from '../wiring';
+import {
+  credentialGenerations,
+  ipRateLimit,
+  mailer,
+  sessionStore,
+  temporaryPasswordStore,
+  tokenStore,
+  userDirectory,
+} from '../wiring';
 
 const site = siteConfig();
 const users = userDirectory();
@@ -14,6 +22,7 @@ const tokens = tokenStore();
 const mail = mailer();
 const temporaryPasswords = temporaryPasswordStore();
 const sessions = sessionStore();
+const generations = credentialGenerations();
 const { temporaryPasswordMinutes } = lifetimeConfig();
 
 export const handler = httpHandler(
@@ -22,6 +31,7 @@ export const handler = httpHandler(
     const { token, language } = jsonBody(event, confirmResetSchema);
     await confirmPasswordReset(token, requestLanguage(event, language), {
       users,
+      generations,
       tokens,
       sessions,
       mailer: mail,

@@ -10,8 +10,8 @@ const deps = sessionLookupDeps();
 
 export const handler = httpHandler(
   site.siteUrl,
-  async (event) => {
-    await signOut(cookie(event, cookieName('session', site.secureCookies)), deps);
+  async (event, scope) => {
+    await signOut(cookie(event, cookieName('session', site.secureCookies)), deps(scope));
     return json(200, { status: 'signed_out' }, { cookies: [clearCookie('session', site.secureCookies)] });
   },
   ipRateLimit('session-delete'),

@@ -10,8 +10,8 @@ const deps = sessionLookupDeps();
 
 export const handler = httpHandler(
   site.siteUrl,
-  async (event) => {
-    const { username } = await currentSession(cookie(event, cookieName('session', site.secureCookies)), deps);
+  async (event, scope) => {
+    const { username } = await currentSession(cookie(event, cookieName('session', site.secureCookies)), deps(scope));
     return json(200, { username });
   },
   ipRateLimit('session-get'),

@@ -14,7 +14,8 @@ export const handler = httpHandler(
   async (event, scope) => {
     const { newPassword } = jsonBody(event, newPasswordSchema);
     const challenge = cookie(event, cookieName('challenge', site.secureCookies));
-    return signInResponse(await chooseNewPassword(challenge, newPassword, sessionDeps(scope)));
+    const previous = cookie(event, cookieName('session', site.secureCookies));
+    return signInResponse(await chooseNewPassword(challenge, newPassword, sessionDeps(scope), previous));
   },
   ipRateLimit('session-new-password'),
 );

@@ -3,13 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { type PasswordRule, passwordRuleText } from '../definitions/password-policy';
+import { type PasswordRule, passwordRuleText, serverOnlyRuleText } from '../definitions/password-policy';
 import type { RateLimit } from '../definitions/rate-limits';
 import { DomainError, PasswordPolicyViolation } from '../domain/errors';
 import type { Clock } from '../domain/ports';
 import { checkRate, type RateCounter, RateLimited } from '../domain/rate-limit';
 import { requestLogger } from '../logger';
-import { HttpProblem, header, sourceIp } from './request';
+import { HttpProblem, header, sourceIp, sourceKey } from './request';
 import { problem, type Response } from './responses';
 
 export interface RequestScope {
@@ -65,7 +65,10 @@ export function toErrorResponse(error: unknown, log: Logger): Response {
   if (error instanceof PasswordPolicyViolation) {
     const rules = error.rules.map((rule) => ({
       rule,
-      text: passwordRuleText[rule as PasswordRule] ?? 'The user pool refused this password',
+      text:
+        passwordRuleText[rule as PasswordRule] ??
+        serverOnlyRuleText[rule as keyof typeof serverOnlyRuleText] ??
+        serverOnlyRuleText.user_pool_policy,
     }));
     return problem('password_policy', {
       message: `The new password does not meet these rules: ${rules.map((r) => r.text).join('; ')}.`,
@@ -105,7 +108,7 @@ export function httpHandler(siteUrl: string, route: HttpRoute, ipLimit?: IpRateL
         const check = await checkRate(
           { counter: ipLimit.counter, clock: ipLimit.clock, log },
           `ip:${ipLimit.endpoint}`,
-          sourceIp(event),
+          sourceKey(sourceIp(event)),
           ipLimit.limit,
         );
         if (!check.allowed) throw new RateLimited(check.retryAfterSeconds, 'ip');

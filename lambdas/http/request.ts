@@ -1,4 +1,5 @@
 // Reading API Gateway v2 events: the JSON body (type, size, encoding, schema), cookies, origin.
+import { isIPv4, isIPv6 } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { type Language, pickLanguage } from '../definitions/languages';
@@ -49,6 +50,43 @@ export function sourceIp(event: APIGatewayProxyEventV2): string {
     if (/^[0-9a-fA-F:.]{2,45}$/.test(address)) return address;
   }
   return event.requestContext?.http?.sourceIp ?? 'unknown';
+}
+
+/** The eight 16-bit groups of an IPv6 address (embedded IPv4 included); undefined if it is not one. */
+function ipv6Groups(address: string): number[] | undefined {
+  const bare = address.replace(/%.*$/, '');
+  if (!isIPv6(bare)) return undefined;
+  let text = bare.toLowerCase();
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((group) => Number.parseInt(group, 16));
+}
+
+/**
+ * The subject per-source limits count: an IPv4 address as it is, an IPv6 address by its /64. One
+ * IPv6 subscriber gets a whole /64 (18 quintillion addresses), so counting single IPv6 addresses
+ * would give anyone with a home connection an unlimited supply of fresh "sources". An IPv4 address
+ * written as IPv6 (::ffff:a.b.c.d) counts as that IPv4 address.
+ */
+export function sourceKey(ip: string): string {
+  if (isIPv4(ip)) return ip;
+  const groups = ipv6Groups(ip);
+  if (!groups) return ip.toLowerCase();
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    const [hi = 0, lo = 0] = groups.slice(6);
+    return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -320,28 +320,37 @@ describe('functions', () => {
       'ses:SendEmail identity no-reply@example.com',
       'ses:SendEmail template new-password',
     ],
+    // Signs in through the admin flow with the client secret it reads; counts failures; replaces
+    // the browser's previous session.
     'session-create': [
       'cognito-idp:AdminGetUser user pool',
+      'cognito-idp:AdminInitiateAuth user pool',
+      'cognito-idp:DescribeUserPoolClient user pool',
       'cognito-idp:ListUsers user pool',
+      'dynamodb:DeleteItem table',
       'dynamodb:GetItem table',
       'dynamodb:PutItem table',
       'dynamodb:UpdateItem table',
     ],
     'session-new-password': [
+      'cognito-idp:AdminRespondToAuthChallenge user pool',
+      'cognito-idp:DescribeUserPoolClient user pool',
       'dynamodb:DeleteItem table',
       'dynamodb:GetItem table',
       'dynamodb:PutItem table',
       'dynamodb:UpdateItem table',
     ],
-    'session-get': ['dynamodb:GetItem table', 'dynamodb:UpdateItem table'],
+    // Reads the session and the credential generation, slides the idle timeout, deletes a dead session.
+    'session-get': ['dynamodb:DeleteItem table', 'dynamodb:GetItem table', 'dynamodb:UpdateItem table'],
     'session-delete': ['dynamodb:DeleteItem table', 'dynamodb:UpdateItem table'],
-    // Stores a request (deletes it again if the ops email fails), finds other pending requests for
-    // the address, flags an existing account, emails ops; nothing on the pool beyond ListUsers.
+    // Stores a request (deletes it again if the ops email fails), reads the address's pending
+    // requests with one keyed read, flags an existing account, emails ops; nothing on the pool
+    // beyond ListUsers.
     'credential-request': [
       'cognito-idp:ListUsers user pool',
       'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
       'dynamodb:PutItem table',
-      'dynamodb:Query byUser index',
       'dynamodb:UpdateItem table',
       'ses:SendEmail configuration set',
       'ses:SendEmail identity example.com',
@@ -475,18 +484,23 @@ describe('data, users, queue, mail', () => {
             RequireUppercase: passwordPolicy.requireUppercase,
             RequireNumbers: passwordPolicy.requireDigits,
             RequireSymbols: passwordPolicy.requireSymbols,
+            // Cognito's unit is whole days (at least 1); the app enforces its minutes itself.
+            TemporaryPasswordValidityDays: 1,
           },
         },
       },
     });
   });
 
-  test('the app client: USER_PASSWORD_AUTH only, no secret, no OAuth, no user-existence leaks', () => {
+  test('the app client: admin auth only, with a secret kept out of the template, no attribute writes, no OAuth', () => {
     const client = only(template.findResources('AWS::Cognito::UserPoolClient')).Properties;
     // Cognito always allows refreshing tokens; the API never keeps one.
-    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(client.WriteAttributes).toEqual([]);
+    // The functions read the secret at run time (DescribeUserPoolClient); no environment has it.
+    expect(JSON.stringify(template.findResources('AWS::Lambda::Function'))).not.toMatch(/ClientSecret/);
     expect(client).toMatchObject({
-      GenerateSecret: false,
+      GenerateSecret: true,
       PreventUserExistenceErrors: 'ENABLED',
       AllowedOAuthFlowsUserPoolClient: false,
       EnableTokenRevocation: true,

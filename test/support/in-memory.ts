@@ -4,6 +4,7 @@ import type {
   ChallengeRecord,
   ClaimResult,
   Clock,
+  CredentialGenerations,
   Log,
   Mailer,
   NewPasswordEmail,
@@ -20,7 +21,7 @@ import type {
   TemporaryPasswordStore,
   UserDirectory,
 } from '../../lambdas/domain/ports';
-import type { RateCounter } from '../../lambdas/domain/rate-limit';
+import type { FailureCounter, FailureTally, RateCounter } from '../../lambdas/domain/rate-limit';
 
 export class FakeClock implements Clock {
   constructor(public time = Date.UTC(2026, 10, 26, 18, 0, 0)) {}
@@ -63,10 +64,12 @@ export class MemoryTokenStore implements ResetTokenStore {
     const current = this.tokens.get(hash);
     if (current?.status === 'CLAIMED') this.tokens.set(hash, { ...current, status: 'USED' });
   }
-  async revokeOthers(username: string, keepHash: string | undefined): Promise<number> {
+  async revokeOthers(username: string, keepHash: string, createdBefore?: number): Promise<number> {
     let count = 0;
     for (const [hash, token] of this.tokens) {
-      if (token.username === username && token.status === 'PENDING' && hash !== keepHash) {
+      const unspent = token.status === 'PENDING' || token.status === 'CLAIMED';
+      const older = createdBefore === undefined || token.createdAt < createdBefore;
+      if (token.username === username && unspent && older && hash !== keepHash) {
         this.tokens.set(hash, { ...token, status: 'REVOKED' });
         count++;
       }
@@ -87,6 +90,10 @@ export class MemorySessionStore implements SessionStore {
   }
   async deleteSession(hash: string): Promise<void> {
     this.sessions.delete(hash);
+  }
+  async touchSession(hash: string, now: number): Promise<void> {
+    const session = this.sessions.get(hash);
+    if (session && session.lastSeenAt < now) this.sessions.set(hash, { ...session, lastSeenAt: now });
   }
   async deleteAllSessions(username: string): Promise<number> {
     const mine = [...this.sessions.values()].filter((s) => s.username === username);
@@ -187,6 +194,20 @@ export function tokenFromLink(url: string): string {
   return token;
 }
 
+export class MemoryGenerations implements CredentialGenerations {
+  readonly generations = new Map<string, number>();
+  failBump: Error | undefined;
+  async current(username: string): Promise<number> {
+    return this.generations.get(username) ?? 0;
+  }
+  async bump(username: string): Promise<number> {
+    if (this.failBump) throw this.failBump;
+    const next = (this.generations.get(username) ?? 0) + 1;
+    this.generations.set(username, next);
+    return next;
+  }
+}
+
 export class MemoryTemporaryPasswords implements TemporaryPasswordStore {
   readonly entries = new Map<string, TemporaryPasswordRecord>();
   failRecord: Error | undefined;
@@ -202,13 +223,24 @@ export class MemoryTemporaryPasswords implements TemporaryPasswordStore {
   }
 }
 
-export class MemoryRateCounter implements RateCounter {
+export class MemoryRateCounter implements RateCounter, FailureCounter {
   readonly counts = new Map<string, number>();
+  readonly tallies = new Map<string, FailureTally>();
   failWith: Error | undefined;
   async hit(key: string, _expiresAt: number, delta = 1): Promise<number> {
     if (this.failWith) throw this.failWith;
     const count = (this.counts.get(key) ?? 0) + delta;
     this.counts.set(key, count);
     return count;
+  }
+  async failures(key: string): Promise<FailureTally | undefined> {
+    if (this.failWith) throw this.failWith;
+    return this.tallies.get(key);
+  }
+  async addFailure(key: string, now: number): Promise<FailureTally> {
+    if (this.failWith) throw this.failWith;
+    const tally = { count: (this.tallies.get(key)?.count ?? 0) + 1, lastAt: now };
+    this.tallies.set(key, tally);
+    return tally;
   }
 }

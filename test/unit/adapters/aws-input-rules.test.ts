@@ -3,13 +3,20 @@
 // SQS inputs over their limits never leave the function.
 import {
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
   CognitoIdentityProviderClient,
-  InitiateAuthCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { CognitoAccountAdmin } from '../../../lambdas/adapters/cognito-accounts';
@@ -48,9 +55,11 @@ beforeEach(() => {
     if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(input.Username)) throw invalidParameter();
     throw Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' });
   });
-  cognito.on(InitiateAuthCommand).rejects(invalidParameter());
+  cognito.on(AdminInitiateAuthCommand).rejects(invalidParameter());
   cognito.on(ListUsersCommand).resolves({ Users: [] });
   dynamo.on(PutCommand).resolves({});
+  dynamo.on(GetCommand).resolves({});
+  dynamo.on(DeleteCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({ Attributes: { count: 1 } });
   dynamo.on(QueryCommand).resolves({ Items: [] });
 });
@@ -73,13 +82,21 @@ describe('Cognito usernames (at most 128 characters of letters, marks, symbols, 
   });
 
   it.each([spaced, long])('finds no account for %j without asking Cognito', async (login) => {
-    const directory = new CognitoUserDirectory(new CognitoIdentityProviderClient({}), 'pool', 'client');
+    const directory = new CognitoUserDirectory(new CognitoIdentityProviderClient({}), {
+      userPoolId: 'pool',
+      clientId: 'client',
+      clientSecret: async () => 'secret',
+    });
     await expect(directory.findByLogin(login)).resolves.toBeUndefined();
     expect(cognito).not.toHaveReceivedAnyCommand();
   });
 
   it('asks Cognito about a valid username of exactly 128 characters', async () => {
-    const directory = new CognitoUserDirectory(new CognitoIdentityProviderClient({}), 'pool', 'client');
+    const directory = new CognitoUserDirectory(new CognitoIdentityProviderClient({}), {
+      userPoolId: 'pool',
+      clientId: 'client',
+      clientSecret: async () => 'secret',
+    });
     await expect(directory.findByLogin('b'.repeat(128))).resolves.toBeUndefined();
     expect(cognito).toHaveReceivedCommandTimes(AdminGetUserCommand, 1);
   });
@@ -98,7 +115,11 @@ describe('ListUsers filter (at most 256 characters, quotes and backslashes escap
 
   it('looks up no account by an address too long for the filter (directory and ops)', async () => {
     const address = `${'a'.repeat(64)}@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.example`;
-    const directory = new CognitoUserDirectory(new CognitoIdentityProviderClient({}), 'pool', 'client');
+    const directory = new CognitoUserDirectory(new CognitoIdentityProviderClient({}), {
+      userPoolId: 'pool',
+      clientId: 'client',
+      clientSecret: async () => 'secret',
+    });
     await expect(directory.findByLogin(address)).resolves.toBeUndefined();
     const accounts = new CognitoAccountAdmin(new CognitoIdentityProviderClient({}), 'pool');
     await expect(accounts.usersWithEmail(address)).resolves.toEqual([]);

@@ -1,13 +1,5 @@
 import { checkRate, rateKey } from '../../../lambdas/domain/rate-limit';
-import { signIn } from '../../../lambdas/domain/sessions';
-import {
-  FakeClock,
-  MemoryRateCounter,
-  MemorySessionStore,
-  MemoryTemporaryPasswords,
-  MemoryUserDirectory,
-  silentLog,
-} from '../../support/in-memory';
+import { FakeClock, MemoryRateCounter, silentLog } from '../../support/in-memory';
 
 describe('rate limits', () => {
   const limit = { limit: 3, windowSeconds: 60 };
@@ -42,29 +34,5 @@ describe('rate limits', () => {
     counter.failWith = new Error('DynamoDB down');
     const check = await checkRate({ counter, clock: new FakeClock(), log: silentLog }, 'ip:x', 'a', limit);
     expect(check.allowed).toBe(true);
-  });
-
-  it('refuses sign-in attempts past the per-login limit, known account or not, with the same answer', async () => {
-    const users = new MemoryUserDirectory();
-    users.add({ username: 'demo', email: 'demo@example.com', password: 'Correct-Horse-42' });
-    const deps = {
-      users,
-      counter: new MemoryRateCounter(),
-      signInLimit: { limit: 2, windowSeconds: 900 },
-      sessions: new MemorySessionStore(),
-      temporaryPasswords: new MemoryTemporaryPasswords(),
-      clock: new FakeClock(),
-      log: silentLog,
-      sessionMinutes: 60,
-      challengeSeconds: 180,
-      contextWords: ['IMS', 'SUPPORT'],
-    };
-    for (const login of ['demo', 'nobody']) {
-      await expect(signIn(login, 'wrong', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
-      await expect(signIn(login.toUpperCase(), 'wrong', deps)).rejects.toMatchObject({ code: 'invalid_credentials' });
-      await expect(signIn(login, 'wrong', deps)).rejects.toMatchObject({ code: 'rate_limited', scope: 'account' });
-    }
-    // Even the right password waits for the window: guessing cannot continue by luck.
-    await expect(signIn('demo', 'Correct-Horse-42', deps)).rejects.toMatchObject({ code: 'rate_limited' });
   });
 });
