@@ -147,21 +147,29 @@ export async function processResetRequest(
   }
 }
 
-const CLAIM_POLL_MS = 150;
+const CLAIM_POLL_MS = 250;
 
 /**
  * Claims the token. If another request holds the claim (a double click, a second tab), waits a
  * little for it to finish, so this request can say what really happened: "used" once the other
- * succeeded, or a fresh claim if the other gave the link back.
+ * succeeded, or a fresh claim if the other gave the link back. While it waits it only reads the
+ * token (one GetItem a poll, not a failing update and a read): many waiters must not slow down
+ * the one confirm they wait for.
  */
 async function claimOrWait(hash: string, deps: ConfirmDeps): Promise<ClaimResult> {
   const deadline = Date.now() + deps.waitForClaimMs;
+  const heldAt = (current: ResetTokenRecord | undefined, now: number) =>
+    current?.status === 'CLAIMED' && current.expiresAt > now && (current.claimUntil ?? 0) >= now;
   for (;;) {
     const now = deps.clock.now();
     const claim = await deps.tokens.claim(hash, now, now + lifetimeDefaults.claimLeaseSeconds * 1000);
-    const held = !claim.claimed && claim.current?.status === 'CLAIMED' && claim.current.expiresAt > now;
-    if (!held || Date.now() >= deadline) return claim;
-    await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+    if (claim.claimed || !heldAt(claim.current, now) || Date.now() >= deadline) return claim;
+    let current: ResetTokenRecord | undefined = claim.current;
+    while (heldAt(current, deps.clock.now()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+      current = await deps.tokens.find(hash);
+    }
+    if (heldAt(current, deps.clock.now())) return { claimed: false, current };
   }
 }
 
@@ -227,18 +235,17 @@ export async function confirmPasswordReset(
   const issuedAt = clock.now();
   try {
     // Whoever may hold a session (perhaps the reason for this reset) loses it before the password
-    // changes: the generation moves on (every session issued before is dead on its next use), the
-    // records go, Cognito revokes its tokens. If this fails, nothing has changed yet but ended
-    // sessions, and the link still works.
-    await deps.generations.bump(username, clock.now());
+    // changes: the records go, Cognito revokes its tokens. If this fails, nothing has changed yet
+    // but ended sessions, and the link still works.
     const ended = await deps.sessions.deleteAllSessions(username);
     await users.signOutEverywhere(username);
     log.info('sessions ended before the reset', { username, sessions: ended });
     // A newer link sent meanwhile revoked this one: it is the newest link that may set a password.
     if ((await tokens.find(hash))?.status !== 'CLAIMED') throw new LinkReplaced();
     await users.setTemporaryPassword(username, temporaryPassword);
-    // Again once the password has changed: a sign-in that checked the old password in the gap
-    // read the generation before this bump, so its session is dead too.
+    // Then the credential generation moves on: every session issued before is dead on its next
+    // read, whether or not its record was found above, and one from a sign-in that checked the old
+    // password in the gap read the generation before this bump, so it is dead too.
     await deps.generations.bump(username, clock.now());
     // Our own record of what was issued and until when: Cognito's shortest temporary-password
     // validity is a day, ours is an hour, and sign-in checks it.
