@@ -28,6 +28,7 @@ export function sessionDeps(scope: RequestScope): SessionDeps {
     sessionMinutes,
     challengeSeconds: lifetimeDefaults.challengeSeconds,
     contextWords,
+    portalName: site.portalName,
   };
 }
 
@@ -38,6 +39,7 @@ export function signInResponse(result: SignInResult): Response {
       {
         challenge: 'NEW_PASSWORD_REQUIRED',
         username: result.username,
+        ...(result.emailLocalPart ? { emailLocalPart: result.emailLocalPart } : {}),
         message: 'Choose a new password to finish signing in.',
       },
       { cookies: [setCookie('challenge', result.challenge.value, result.challenge.maxAgeSeconds, site.secureCookies)] },

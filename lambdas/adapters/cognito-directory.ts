@@ -45,7 +45,8 @@ export class CognitoUserDirectory implements UserDirectory {
       const user = await this.cognito.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: login }));
       const email = attribute(user.UserAttributes, 'email');
       if (!user.Username || !email) return undefined;
-      return { username: user.Username, email, enabled: user.Enabled !== false };
+      const name = attribute(user.UserAttributes, 'name');
+      return { username: user.Username, email, enabled: user.Enabled !== false, ...(name ? { name } : {}) };
     } catch (error) {
       if (nameOf(error) === 'UserNotFoundException') return undefined;
       throw error;
@@ -62,7 +63,8 @@ export class CognitoUserDirectory implements UserDirectory {
     const [user] = Users;
     const address = attribute(user?.Attributes, 'email');
     if (!user?.Username || !address) return undefined;
-    return { username: user.Username, email: address, enabled: user.Enabled !== false };
+    const name = attribute(user.Attributes, 'name');
+    return { username: user.Username, email: address, enabled: user.Enabled !== false, ...(name ? { name } : {}) };
   }
 
   async setTemporaryPassword(username: string, password: string): Promise<void> {

@@ -246,6 +246,7 @@ export class DynamoSessionStore implements SessionStore {
         Item: {
           ...key(CHALLENGE, challenge.hash),
           username: challenge.username,
+          ...(challenge.email ? { email: challenge.email } : {}),
           challengeSession: challenge.challengeSession,
           expiresAt: challenge.expiresAt,
           ttl: ttlSeconds(challenge.expiresAt),
@@ -260,6 +261,7 @@ export class DynamoSessionStore implements SessionStore {
       ? {
           hash,
           username: String(item.username),
+          ...(typeof item.email === 'string' ? { email: item.email } : {}),
           challengeSession: String(item.challengeSession),
           expiresAt: Number(item.expiresAt),
         }

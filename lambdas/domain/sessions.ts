@@ -26,6 +26,8 @@ export interface SessionDeps {
   readonly challengeSeconds: number;
   /** Words a new password must not be made of: the portal's name and the like. */
   readonly contextWords: readonly string[];
+  /** A new password must not contain it (lambdas/definitions/password-policy.ts). */
+  readonly portalName?: string | undefined;
 }
 
 /** A cookie to set: its raw value goes to the browser once and is stored only as a hash. */
@@ -36,7 +38,13 @@ export interface IssuedSecret {
 
 export type SignInResult =
   | { readonly kind: 'signed_in'; readonly username: string; readonly session: IssuedSecret }
-  | { readonly kind: 'new_password_required'; readonly username: string; readonly challenge: IssuedSecret };
+  | {
+      readonly kind: 'new_password_required';
+      readonly username: string;
+      readonly challenge: IssuedSecret;
+      /** The email's local part, so the page can check the new password against it while typing. */
+      readonly emailLocalPart?: string | undefined;
+    };
 
 async function startSession(username: string, deps: SessionDeps): Promise<IssuedSecret> {
   const value = newToken();
@@ -50,7 +58,7 @@ async function startSession(username: string, deps: SessionDeps): Promise<Issued
   return { value, maxAgeSeconds: deps.sessionMinutes * 60 };
 }
 
-async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<SignInResult> {
+async function toResult(outcome: SignInOutcome, deps: SessionDeps, email?: string): Promise<SignInResult> {
   switch (outcome.kind) {
     case 'invalid_credentials':
       throw new InvalidCredentials();
@@ -62,6 +70,7 @@ async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<Sign
       await deps.sessions.createChallenge({
         hash: hashToken(value),
         username: outcome.username,
+        email,
         challengeSession: outcome.challengeSession,
         expiresAt: deps.clock.now() + deps.challengeSeconds * 1000,
       });
@@ -70,6 +79,7 @@ async function toResult(outcome: SignInOutcome, deps: SessionDeps): Promise<Sign
         kind: 'new_password_required',
         username: outcome.username,
         challenge: { value, maxAgeSeconds: deps.challengeSeconds },
+        emailLocalPart: email?.split('@')[0],
       };
     }
   }
@@ -88,7 +98,7 @@ export async function signIn(login: string, password: string, deps: SessionDeps)
   // Cognito refuses disabled users itself; cognito-local does not, and this holds either way.
   if (!user?.enabled) throw new InvalidCredentials();
   if (outcome.kind === 'new_password_required') await checkTemporaryPassword(outcome.username, password, deps);
-  return toResult(outcome, deps);
+  return toResult(outcome, deps, user.email);
 }
 
 /**
@@ -116,12 +126,16 @@ export async function chooseNewPassword(
   const hash = hashToken(challengeValue);
   const challenge = await deps.sessions.findChallenge(hash, deps.clock.now());
   if (!challenge) throw new ChallengeExpired();
-  const unmet = unmetPasswordRulesOnServer(newPassword, challenge.username, deps.contextWords);
+  const unmet = unmetPasswordRulesOnServer(
+    newPassword,
+    { username: challenge.username, email: challenge.email, portalName: deps.portalName },
+    deps.contextWords,
+  );
   if (unmet.length > 0) throw new PasswordPolicyViolation(unmet);
   const outcome = await deps.users.completeNewPassword(challenge.username, challenge.challengeSession, newPassword);
   await deps.sessions.deleteChallenge(hash);
   if (outcome.kind === 'signed_in') await deps.temporaryPasswords.clear(challenge.username);
-  return toResult(outcome, deps);
+  return toResult(outcome, deps, challenge.email);
 }
 
 export async function currentSession(value: string | undefined, deps: SessionDeps): Promise<{ username: string }> {
@@ -129,6 +143,35 @@ export async function currentSession(value: string | undefined, deps: SessionDep
   const session = await deps.sessions.findSession(hashToken(value), deps.clock.now());
   if (!session) throw new NotSignedIn();
   return { username: session.username };
+}
+
+export type SessionState =
+  | { readonly kind: 'signed_in'; readonly username: string }
+  | { readonly kind: 'new_password_required'; readonly username: string; readonly emailLocalPart?: string | undefined };
+
+/**
+ * Where the browser stands: signed in, or half-way through a temporary-password sign-in (the
+ * new-password page asks on load, so it can say what to do instead of failing on save).
+ * Neither: NotSignedIn.
+ */
+export async function sessionState(
+  sessionValue: string | undefined,
+  challengeValue: string | undefined,
+  deps: SessionDeps,
+): Promise<SessionState> {
+  try {
+    return { kind: 'signed_in', ...(await currentSession(sessionValue, deps)) };
+  } catch (error) {
+    if (!(error instanceof NotSignedIn)) throw error;
+  }
+  if (!challengeValue || !isWellFormedToken(challengeValue)) throw new NotSignedIn();
+  const challenge = await deps.sessions.findChallenge(hashToken(challengeValue), deps.clock.now());
+  if (!challenge) throw new NotSignedIn();
+  return {
+    kind: 'new_password_required',
+    username: challenge.username,
+    emailLocalPart: challenge.email?.split('@')[0],
+  };
 }
 
 /** Ends the session on the server; signing out twice is not an error. */
