@@ -308,10 +308,11 @@ export function newPasswordPage(): void {
 
   // Is a temporary-password sign-in waiting for this page? Say what to do if not, before anyone
   // types two passwords for nothing; a signed-in person belongs on the signed-in page.
-  void callApi<{ username?: string; challenge?: string; emailLocalPart?: string }>(
-    'GET',
-    apiRoutes.getSession.path,
-  ).then((result) => {
+  const checkState = async () => {
+    const result = await callApi<{ username?: string; challenge?: string; emailLocalPart?: string }>(
+      'GET',
+      apiRoutes.getSession.path,
+    );
     if (result.ok && result.body.challenge === 'NEW_PASSWORD_REQUIRED') {
       if (result.body.username) {
         context.username = result.body.username;
@@ -331,6 +332,11 @@ export function newPasswordPage(): void {
       heading.focus();
     }
     // Anything else (the network): the form stays; saving will say what went wrong.
+  };
+  void checkState();
+  // Back after the password was changed may show this page from the browser's cache: ask again.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) void checkState();
   });
   if (context.username) byId<HTMLInputElement>('account-username').value = context.username;
 
