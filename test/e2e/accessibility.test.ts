@@ -128,6 +128,8 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
 
   it('the new-password page: fresh, as I type, and with errors', async () => {
     const { context, page } = await visit(browser(), locale);
+    // A temporary-password sign-in is waiting (the page asks on load).
+    await answer(page, '/api/session', 200, { challenge: 'NEW_PASSWORD_REQUIRED', username: 'demo' });
     await page.goto('/new-password');
     await check(page, 'new password');
     await page.locator('#new-password').fill('short');
@@ -185,6 +187,16 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
   if (lang === 'en')
     it('every page in dark mode', async () => {
       const { context, page } = await visit(browser(), locale, 'dark');
+      // The new-password page's form shows while a temporary-password sign-in waits.
+      await page.route('**/api/session', (route) =>
+        route.request().method() === 'GET'
+          ? route.fulfill({
+              status: 200,
+              contentType: 'application/json',
+              body: JSON.stringify({ challenge: 'NEW_PASSWORD_REQUIRED', username: 'demo' }),
+            })
+          : route.continue(),
+      );
       for (const path of ['/', '/forgot', '/new-password', '/request-credential', `/reset#token=${TOKEN}`]) {
         await page.goto(path);
         await page.reload();
