@@ -266,6 +266,9 @@ describe.each(cases)('a first-time user in %s', (locale, lang) => {
     await page.keyboard.type(temporaryPasswordIn(passwordEmail));
     await page.keyboard.press('Enter');
     await page.waitForURL('**/new-password');
+    // 3. Half-way through this sign-in, the signed-in page sends me back here.
+    await page.goto('/signed-in');
+    await page.waitForURL('**/new-password');
 
     // 6. Every rule is there from the start; the server-only one says when it is checked.
     const rules = page.locator('#rules li');
