@@ -197,7 +197,8 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
             })
           : route.continue(),
       );
-      for (const path of ['/', '/forgot', '/new-password', '/request-credential', `/reset#token=${TOKEN}`]) {
+      const paths = ['/', '/forgot', '/new-password', '/request-credential', `/reset#token=${TOKEN}`, '/no-such-page'];
+      for (const path of paths) {
         await page.goto(path);
         await page.reload();
         await page.locator('h1:visible').first().waitFor();
