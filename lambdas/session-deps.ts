@@ -46,6 +46,7 @@ export function signInDeps(): (scope: RequestScope) => SessionDeps {
     idleMinutes: sessionIdleMinutes,
     challengeSeconds: lifetimeDefaults.challengeSeconds,
     contextWords,
+    portalName: site.portalName,
   });
 }
 
@@ -64,6 +65,7 @@ export function signInResponse(result: SignInResult): Response {
       {
         challenge: 'NEW_PASSWORD_REQUIRED',
         username: result.username,
+        ...(result.emailLocalPart ? { emailLocalPart: result.emailLocalPart } : {}),
         message: 'Choose a new password to finish signing in.',
       },
       { cookies: [setCookie('challenge', result.challenge.value, result.challenge.maxAgeSeconds, site.secureCookies)] },

@@ -17,7 +17,6 @@ import { PAGE_SECURITY_HEADERS } from '../lib/site-headers';
 import {
   LANGUAGE_COOKIE,
   languageCookieAttributes,
-  NOT_FOUND_HTML,
   routeSiteRequest,
   siteRequestFrom,
   siteRoutingTable,
@@ -398,7 +397,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const file = files.get(route.kind === 'page' ? route.file : path);
       if (!file || (method !== 'GET' && method !== 'HEAD')) {
         res.writeHead(file ? 405 : 404, { ...PAGE_SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-        res.end(file ? '' : NOT_FOUND_HTML);
+        // The same 404 page the CloudFront Function answers with, in the visitor's language.
+        const language = route.kind === 'not-found' ? route.language : routing.defaultLanguage;
+        res.end(file ? '' : site.notFound[language as keyof typeof site.notFound]);
         return;
       }
       const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));

@@ -5,7 +5,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { OpsError } from '../lambdas/domain/credential-requests';
-import type { AccountSummary, CredentialRequestRecord } from '../lambdas/domain/ports';
+import type { AccountSummary, CredentialRequestRecord, CredentialRequestStatus } from '../lambdas/domain/ports';
 import { type OpsService, opsService } from './service';
 import {
   DEFAULT_LOCAL_FILE,
@@ -94,11 +94,30 @@ function notes(request: CredentialRequestRecord, now: number): string {
   return parts.join('; ');
 }
 
-function printRequests(requests: CredentialRequestRecord[], io: OpsIo, settings: OpsSettings): void {
-  if (requests.length === 0) {
+/**
+ * An empty list under a --status filter says how many requests the other states hold, so "none
+ * pending" is not read as "none at all".
+ */
+function printNoRequests(
+  status: CredentialRequestStatus | undefined,
+  all: readonly CredentialRequestRecord[],
+  io: OpsIo,
+  settings: OpsSettings,
+): void {
+  if (status === undefined || all.length === 0) {
     io.out(`No credential requests in ${settings.description}.`);
     return;
   }
+  const counts = (Object.keys(STATUSES) as (keyof typeof STATUSES)[])
+    .filter((name) => STATUSES[name] !== undefined && STATUSES[name] !== status)
+    .map((name) => `${all.filter((r) => r.status === STATUSES[name]).length} ${name}`);
+  io.out(
+    `No ${status.toLowerCase()} credential requests in ${settings.description} (${counts.join(', ')}). ` +
+      'Run `requests` without --status to list them all.',
+  );
+}
+
+function printRequests(requests: CredentialRequestRecord[], io: OpsIo): void {
   const now = Date.now();
   const rows = requests.map((r) => [
     r.reference,
@@ -276,7 +295,8 @@ async function execute(parsed: Parsed, service: OpsService, io: OpsIo): Promise<
       const status = STATUSES[(values.status ?? 'all') as keyof typeof STATUSES];
       const requests = await service.listRequests(status);
       if (values.json) json(requests);
-      else printRequests(requests, io, service.settings);
+      else if (requests.length > 0) printRequests(requests, io);
+      else printNoRequests(status, status ? await service.listRequests() : [], io, service.settings);
       return;
     }
     case 'show': {

@@ -107,7 +107,8 @@ export class CognitoUserDirectory implements UserDirectory {
       const user = await this.cognito.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: login }));
       const email = attribute(user.UserAttributes, 'email');
       if (!user.Username || !email) return undefined;
-      return { username: user.Username, email, enabled: user.Enabled !== false };
+      const name = attribute(user.UserAttributes, 'name');
+      return { username: user.Username, email, enabled: user.Enabled !== false, ...(name ? { name } : {}) };
     } catch (error) {
       if (nameOf(error) === 'UserNotFoundException') return undefined;
       throw error;
@@ -128,7 +129,8 @@ export class CognitoUserDirectory implements UserDirectory {
     // Only an address someone proved they own finds an account (ops create users with it
     // verified; users cannot write attributes): an unverified one could be anybody's.
     if (attribute(user.Attributes, 'email_verified') !== 'true') return undefined;
-    return { username: user.Username, email: address, enabled: user.Enabled !== false };
+    const name = attribute(user.Attributes, 'name');
+    return { username: user.Username, email: address, enabled: user.Enabled !== false, ...(name ? { name } : {}) };
   }
 
   async setTemporaryPassword(username: string, password: string): Promise<void> {

@@ -301,6 +301,7 @@ export class DynamoSessionStore implements SessionStore {
         Item: {
           ...key(CHALLENGE, challenge.hash),
           username: challenge.username,
+          ...(challenge.email ? { email: challenge.email } : {}),
           challengeSession: challenge.challengeSession,
           generation: challenge.generation,
           expiresAt: challenge.expiresAt,
@@ -316,6 +317,7 @@ export class DynamoSessionStore implements SessionStore {
       ? {
           hash,
           username: String(item.username),
+          ...(typeof item.email === 'string' ? { email: item.email } : {}),
           challengeSession: String(item.challengeSession),
           generation: typeof item.generation === 'number' ? item.generation : -1,
           expiresAt: Number(item.expiresAt),

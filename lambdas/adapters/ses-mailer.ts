@@ -66,6 +66,7 @@ export class SesMailer implements Mailer {
     const data: ResetLinkEmailData = {
       ...this.options.common,
       username: email.username,
+      name: email.greetingName,
       resetUrl: email.resetUrl,
       expiresAt: formatEmailDate(email.expiresAt, email.language),
       validMinutes: email.validMinutes,
@@ -77,7 +78,10 @@ export class SesMailer implements Mailer {
     const data: NewPasswordEmailData = {
       ...this.options.common,
       username: email.username,
+      name: email.greetingName,
       temporaryPassword: email.temporaryPassword,
+      validMinutes: email.validMinutes,
+      expiresAt: formatEmailDate(email.expiresAt, email.language),
       requestedAt: formatEmailDate(email.requestedAt, email.language),
       requestIp: email.requestIp,
     };

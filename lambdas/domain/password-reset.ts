@@ -134,6 +134,7 @@ export async function processResetRequest(
       to: user.email,
       language: message.language,
       username: user.username,
+      greetingName: user.name?.trim() || user.username,
       resetUrl: resetLink(deps.siteUrl, token),
       expiresAt: new Date(record.expiresAt),
       validMinutes: deps.tokenMinutes,
@@ -259,7 +260,10 @@ export async function confirmPasswordReset(
       to: user.email,
       language,
       username,
+      greetingName: user.name?.trim() || username,
       temporaryPassword,
+      expiresAt: new Date(issuedAt + deps.temporaryPasswordMinutes * 60_000),
+      validMinutes: deps.temporaryPasswordMinutes,
       requestedAt: new Date(createdAt),
       requestIp,
     });

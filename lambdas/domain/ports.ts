@@ -7,6 +7,8 @@ import type { Language } from '../definitions/languages';
 export interface PortalUser {
   readonly username: string;
   readonly email: string;
+  /** The person's name (Cognito's `name` attribute), when the account has one: emails greet by it. */
+  readonly name?: string | undefined;
   readonly enabled: boolean;
 }
 
@@ -78,6 +80,8 @@ export interface SessionRecord {
 export interface ChallengeRecord {
   readonly hash: string;
   readonly username: string;
+  /** The account's email address: the new password must not contain its local part. */
+  readonly email?: string | undefined;
   readonly challengeSession: string;
   /** The credential generation read before the temporary password was checked. */
   readonly generation: number;
@@ -129,6 +133,8 @@ export interface ResetLinkEmail {
   readonly to: string;
   readonly language: Language;
   readonly username: string;
+  /** Who the greeting names: the person's name, else the username. */
+  readonly greetingName: string;
   readonly resetUrl: string;
   readonly expiresAt: Date;
   readonly validMinutes: number;
@@ -138,7 +144,12 @@ export interface NewPasswordEmail {
   readonly to: string;
   readonly language: Language;
   readonly username: string;
+  /** Who the greeting names: the person's name, else the username. */
+  readonly greetingName: string;
   readonly temporaryPassword: string;
+  /** Until when the temporary password may be used, and for how many minutes from now. */
+  readonly expiresAt: Date;
+  readonly validMinutes: number;
   readonly requestedAt: Date;
   readonly requestIp: string;
 }

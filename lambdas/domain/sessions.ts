@@ -37,6 +37,8 @@ export interface SessionDeps extends SignInLimitDeps {
   readonly challengeSeconds: number;
   /** Words a new password must not be made of: the portal's name and the like. */
   readonly contextWords: readonly string[];
+  /** A new password must not contain it (lambdas/definitions/password-policy.ts). */
+  readonly portalName?: string | undefined;
 }
 
 /** Reading and ending a session touch only the session store and the credential generations. */
@@ -50,7 +52,13 @@ export interface IssuedSecret {
 
 export type SignInResult =
   | { readonly kind: 'signed_in'; readonly username: string; readonly session: IssuedSecret }
-  | { readonly kind: 'new_password_required'; readonly username: string; readonly challenge: IssuedSecret };
+  | {
+      readonly kind: 'new_password_required';
+      readonly username: string;
+      readonly challenge: IssuedSecret;
+      /** The email's local part, so the page can check the new password against it while typing. */
+      readonly emailLocalPart?: string | undefined;
+    };
 
 /** How often a session's last use is written: the idle timeout is counted to the minute. */
 const TOUCH_EVERY_MS = 60_000;
@@ -81,6 +89,7 @@ async function toResult(
   generation: number,
   replacing: string | undefined,
   deps: SessionDeps,
+  email?: string,
 ): Promise<SignInResult> {
   switch (outcome.kind) {
     case 'invalid_credentials':
@@ -97,6 +106,7 @@ async function toResult(
       await deps.sessions.createChallenge({
         hash: hashToken(value),
         username: outcome.username,
+        email,
         challengeSession: outcome.challengeSession,
         generation,
         expiresAt: deps.clock.now() + deps.challengeSeconds * 1000,
@@ -106,6 +116,7 @@ async function toResult(
         kind: 'new_password_required',
         username: outcome.username,
         challenge: { value, maxAgeSeconds: deps.challengeSeconds },
+        emailLocalPart: email?.split('@')[0],
       };
     }
   }
@@ -155,7 +166,7 @@ export async function signIn(
       throw error;
     }
   }
-  return toResult(outcome, generation, replacing, deps);
+  return toResult(outcome, generation, replacing, deps, user.email);
 }
 
 /**
@@ -192,7 +203,11 @@ export async function chooseNewPassword(
   const hash = hashToken(challengeValue);
   const challenge = await deps.sessions.findChallenge(hash, deps.clock.now());
   if (!challenge) throw new ChallengeExpired();
-  const unmet: string[] = unmetPasswordRulesOnServer(newPassword, challenge.username, deps.contextWords);
+  const unmet: string[] = unmetPasswordRulesOnServer(
+    newPassword,
+    { username: challenge.username, email: challenge.email, portalName: deps.portalName },
+    deps.contextWords,
+  );
   // The emailed password is single-purpose (ASVS 6.4.1): it cannot become the permanent one. The
   // record is what sign-in checked a moment ago; without it nothing proves which password was
   // emailed, so the step is refused rather than guessed (fail closed).
@@ -205,7 +220,7 @@ export async function chooseNewPassword(
   const outcome = await deps.users.completeNewPassword(challenge.username, challenge.challengeSession, newPassword);
   await deps.sessions.deleteChallenge(hash);
   if (outcome.kind === 'signed_in') await deps.temporaryPasswords.clear(challenge.username);
-  return toResult(outcome, challenge.generation, replacing, deps);
+  return toResult(outcome, challenge.generation, replacing, deps, challenge.email);
 }
 
 /**
@@ -231,6 +246,35 @@ export async function currentSession(
   }
   if (now - session.lastSeenAt >= TOUCH_EVERY_MS) await deps.sessions.touchSession(hash, now);
   return { username: session.username };
+}
+
+export type SessionState =
+  | { readonly kind: 'signed_in'; readonly username: string }
+  | { readonly kind: 'new_password_required'; readonly username: string; readonly emailLocalPart?: string | undefined };
+
+/**
+ * Where the browser stands: signed in, or half-way through a temporary-password sign-in (the
+ * new-password page asks on load, so it can say what to do instead of failing on save).
+ * Neither: NotSignedIn.
+ */
+export async function sessionState(
+  sessionValue: string | undefined,
+  challengeValue: string | undefined,
+  deps: SessionLookupDeps,
+): Promise<SessionState> {
+  try {
+    return { kind: 'signed_in', ...(await currentSession(sessionValue, deps)) };
+  } catch (error) {
+    if (!(error instanceof NotSignedIn)) throw error;
+  }
+  if (!challengeValue || !isWellFormedToken(challengeValue)) throw new NotSignedIn();
+  const challenge = await deps.sessions.findChallenge(hashToken(challengeValue), deps.clock.now());
+  if (!challenge) throw new NotSignedIn();
+  return {
+    kind: 'new_password_required',
+    username: challenge.username,
+    emailLocalPart: challenge.email?.split('@')[0],
+  };
 }
 
 /** Ends the session on the server; signing out twice is not an error. */

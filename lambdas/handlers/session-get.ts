@@ -1,5 +1,5 @@
-// GET /api/session: who is signed in.
-import { currentSession } from '../domain/sessions';
+// GET /api/session: who is signed in, or whose temporary-password sign-in waits for a new password.
+import { sessionState } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
 import { cookie } from '../http/request';
 import { cookieName, json } from '../http/responses';
@@ -11,8 +11,17 @@ const deps = sessionLookupDeps();
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
-    const { username } = await currentSession(cookie(event, cookieName('session', site.secureCookies)), deps(scope));
-    return json(200, { username });
+    const state = await sessionState(
+      cookie(event, cookieName('session', site.secureCookies)),
+      cookie(event, cookieName('challenge', site.secureCookies)),
+      deps(scope),
+    );
+    if (state.kind === 'signed_in') return json(200, { username: state.username });
+    return json(200, {
+      challenge: 'NEW_PASSWORD_REQUIRED',
+      username: state.username,
+      ...(state.emailLocalPart ? { emailLocalPart: state.emailLocalPart } : {}),
+    });
   },
   ipRateLimit('session-get'),
 );

@@ -125,7 +125,7 @@ export class Site extends Construct {
     this.routing = new CloudFrontFunction(this, 'Routing', {
       comment: 'Support Access page routing (lib/site-routing.ts)',
       runtime: FunctionRuntime.JS_2_0,
-      code: FunctionCode.fromInline(siteRoutingFunctionCode()),
+      code: FunctionCode.fromInline(siteRoutingFunctionCode(this.built.notFound)),
     });
 
     const certificate = config.certificateArn

@@ -176,11 +176,14 @@ describe('site bucket and CloudFront', () => {
       FunctionConfig: { Runtime: string };
     };
     expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
-    expect(fn.FunctionCode).toBe(siteRoutingFunctionCode());
+    expect(fn.FunctionCode).toBe(siteRoutingFunctionCode(stack.site.built.notFound));
+    // CloudFront Functions take at most 10 KB of code, the two 404 pages included.
+    expect(Buffer.byteLength(fn.FunctionCode)).toBeLessThan(10 * 1024);
     const handler = runInNewContext(`${fn.FunctionCode}; handler`) as (event: unknown) => {
       uri?: string;
       statusCode?: number;
       headers?: Record<string, { value: string }>;
+      body?: { data: string };
     };
     const run = (uri: string, language?: string) =>
       handler({
@@ -194,7 +197,8 @@ describe('site bucket and CloudFront', () => {
     // Every built page is reachable at its clean path in its language, and nothing else is a page.
     for (const page of stack.site.built.pages) expect(run(page.path, page.language).uri).toBe(`/${page.file}`);
     expect(run('/forgot/')).toMatchObject({ statusCode: 302, headers: { location: { value: '/forgot' } } });
-    expect(run('/no-such-page')).toMatchObject({ statusCode: 404 });
+    expect(run('/no-such-page')).toMatchObject({ statusCode: 404, body: { data: stack.site.built.notFound.en } });
+    expect(run('/no-such-page', 'it')).toMatchObject({ statusCode: 404, body: { data: stack.site.built.notFound.it } });
     const asset = `/${stack.site.built.immutableFiles[0]}`;
     expect(run(asset).uri).toBe(asset);
   });

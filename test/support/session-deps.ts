@@ -31,6 +31,7 @@ export function memorySessionDeps() {
     idleMinutes: 30,
     challengeSeconds: 180,
     contextWords: ['IMS', 'SUPPORT'],
+    portalName: 'IMS SUPPORT',
   } satisfies SessionDeps;
   return { ...deps, counter };
 }

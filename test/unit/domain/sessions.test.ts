@@ -1,5 +1,5 @@
 import { hashTemporaryPassword } from '../../../lambdas/domain/secrets';
-import { chooseNewPassword, currentSession, signIn, signOut } from '../../../lambdas/domain/sessions';
+import { chooseNewPassword, currentSession, sessionState, signIn, signOut } from '../../../lambdas/domain/sessions';
 import { memorySessionDeps } from '../../support/session-deps';
 
 function setup() {
@@ -190,6 +190,30 @@ describe('a temporary password', () => {
       code: 'challenge_expired',
     });
   });
+
+  it('refuses a new password containing the portal name, the username or the email local part', async () => {
+    const { deps, users, temporaryPasswords, clock } = setup();
+    users.add({ username: 'jane.doe', email: 'jdoe@example.com', password: 'Correct-Horse-42' });
+    await users.setTemporaryPassword('jane.doe', 'Temporary-Pass-99');
+    await temporaryPasswords.record({
+      username: 'jane.doe',
+      passwordHash: hashTemporaryPassword('jane.doe', 'Temporary-Pass-99'),
+      issuedAt: clock.now(),
+      expiresAt: clock.now() + 60 * 60_000,
+    });
+    const first = await signIn('jane.doe', 'Temporary-Pass-99', '203.0.113.7', deps);
+    if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
+    expect(first.emailLocalPart).toBe('jdoe');
+    for (const password of ['IMS SUPPORT jane.doe', 'Battery-JDOE-Staple-9', 'staple ims support horse']) {
+      await expect(chooseNewPassword(first.challenge.value, password, deps)).rejects.toMatchObject({
+        code: 'password_policy',
+        rules: expect.arrayContaining(['no_context_words']),
+      });
+    }
+    await expect(chooseNewPassword(first.challenge.value, 'Correct-Horse-Staple-7', deps)).resolves.toMatchObject({
+      kind: 'signed_in',
+    });
+  });
 });
 
 describe('session lifetime (ASVS 5.0 chapter 7)', () => {
@@ -263,5 +287,28 @@ describe('session lifetime (ASVS 5.0 chapter 7)', () => {
     const done = await chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps);
     if (done.kind !== 'signed_in') throw new Error('expected a session');
     await expect(currentSession(done.session.value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+  });
+});
+
+describe('where the browser stands (GET /api/session)', () => {
+  it('signed in, half-way through a temporary-password sign-in, or neither', async () => {
+    const { deps, issue } = setup();
+    await expect(sessionState(undefined, undefined, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+    await issue('Temporary-Pass-99');
+    const first = await signIn('demo', 'Temporary-Pass-99', '203.0.113.7', deps);
+    if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
+    await expect(sessionState(undefined, first.challenge.value, deps)).resolves.toEqual({
+      kind: 'new_password_required',
+      username: 'demo',
+      emailLocalPart: 'demo',
+    });
+    const done = await chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps);
+    if (done.kind !== 'signed_in') throw new Error('expected a session');
+    // The spent challenge no longer counts; the session does.
+    await expect(sessionState(undefined, first.challenge.value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+    await expect(sessionState(done.session.value, first.challenge.value, deps)).resolves.toEqual({
+      kind: 'signed_in',
+      username: 'demo',
+    });
   });
 });

@@ -227,6 +227,27 @@ describe('GET and DELETE /api/session', () => {
     expect((await getSession(apiEvent('GET', '/api/session', { cookies }))).statusCode).toBe(401);
   });
 
+  it('answers a pending temporary-password sign-in (no session, a live challenge) with who and what is next', async () => {
+    const challenge = newToken();
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(GetCommand, { Key: { pk: `CHALLENGE#${hashToken(challenge)}`, sk: 'CHALLENGE' } }).resolves({
+      Item: { username: 'jane.doe', email: 'jdoe@example.com', challengeSession: 's', expiresAt: Date.now() + 60_000 },
+    });
+    const pending = await getSession(
+      apiEvent('GET', '/api/session', { cookies: [`__Host-sa_challenge=${challenge}`] }),
+    );
+    expect(pending.statusCode).toBe(200);
+    expect(parseBody(pending)).toEqual({
+      challenge: 'NEW_PASSWORD_REQUIRED',
+      username: 'jane.doe',
+      emailLocalPart: 'jdoe',
+    });
+    // A spent or expired challenge: nobody.
+    dynamo.on(GetCommand, { Key: { pk: `CHALLENGE#${hashToken(challenge)}`, sk: 'CHALLENGE' } }).resolves({});
+    const gone = await getSession(apiEvent('GET', '/api/session', { cookies: [`__Host-sa_challenge=${challenge}`] }));
+    expect(gone.statusCode).toBe(401);
+  });
+
   it('ignores a cookie without the __Host- prefix when the site is https', async () => {
     dynamo.on(GetCommand).resolves({ Item: { username: 'demo', createdAt: 0, expiresAt: Date.now() + 60_000 } });
     const response = await getSession(apiEvent('GET', '/api/session', { cookies: [`sa_session=${session}`] }));
