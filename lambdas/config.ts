@@ -122,7 +122,7 @@ const rateLimitShape = z.strictObject({
 
 const backoffShape = z
   .strictObject({
-    freeFailures: z.int().check(z.minimum(0), z.maximum(1000)),
+    freeFailures: z.int().check(z.minimum(0), z.maximum(1_000_000)),
     firstDelaySeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
     maxDelaySeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
     limit: z.int().check(z.minimum(1), z.maximum(1_000_000)),
