@@ -14,3 +14,6 @@ export const ORIGIN_SECRET_CACHE_SECONDS = 300;
 
 /** Days between automatic rotations of the origin secret. */
 export const ORIGIN_SECRET_ROTATION_DAYS = 30;
+
+/** How soon a value the authorizer's cache does not know may trigger a fresh read (bounds Secrets Manager calls). */
+export const REFRESH_ON_MISS_MS = 10_000;

@@ -49,6 +49,7 @@ export class SupportAccessStack extends Stack {
   readonly site: Site;
   readonly worker: PortalFunction;
   readonly alarms: Alarms;
+  readonly originSecret: Secret;
   readonly originSecretRotation: OriginSecretRotation;
   readonly dashboard: OperationsDashboard;
   readonly domainRecords: DomainRecords | undefined;
@@ -66,10 +67,11 @@ export class SupportAccessStack extends Stack {
     // It rotates every 30 days (OriginSecretRotation, below). A new generation is a new secret, for
     // when the rotation itself is broken: both sides pick it up in the same deploy (README).
     const generation = config.originSecretGeneration;
-    const originSecret = new Secret(this, `OriginVerifySecret${generation > 1 ? generation : ''}`, {
+    this.originSecret = new Secret(this, `OriginVerifySecret${generation > 1 ? generation : ''}`, {
       description: 'Support Access: header value CloudFront adds to API requests (origin verification)',
       generateSecretString: { passwordLength: ORIGIN_SECRET_LENGTH, excludePunctuation: true, includeSpace: false },
     });
+    const originSecret = this.originSecret;
     this.api = new Api(this, 'Api', {
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,

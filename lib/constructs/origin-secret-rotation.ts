@@ -27,7 +27,7 @@ export class OriginSecretRotation extends Construct {
       description: 'Support Access: rotates the origin secret and updates CloudFront',
       logRetention: props.logRetention,
       // UpdateDistribution returns at once; CloudFront spreads the change in the background.
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(20),
       memorySize: 256,
       environment: { DISTRIBUTION_ID: props.distribution.distributionId },
     });

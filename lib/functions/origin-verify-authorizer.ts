@@ -14,10 +14,12 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
-import { ORIGIN_SECRET_CACHE_SECONDS, ORIGIN_SECRET_MIN_LENGTH, ORIGIN_VERIFY_HEADER } from '../origin-verify';
-
-/** How soon a value the cache does not know may trigger a fresh read (bounds Secrets Manager calls). */
-export const REFRESH_ON_MISS_MS = 10_000;
+import {
+  ORIGIN_SECRET_CACHE_SECONDS,
+  ORIGIN_SECRET_MIN_LENGTH,
+  ORIGIN_VERIFY_HEADER,
+  REFRESH_ON_MISS_MS,
+} from '../origin-verify';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
