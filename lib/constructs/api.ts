@@ -135,7 +135,9 @@ export class Api extends Construct {
   addRoutes(targets: AccessTargets): void {
     const stage = this.stage.node.defaultChild as CfnStage;
     const throttle = routeThrottle(this.throttle);
-    const routeSettings: Record<string, CfnStage.RouteSettingsProperty> = {};
+    // RouteSettings is a JSON map in the L1 (its keys are route keys), so CDK passes it through
+    // as written: the property names must be CloudFormation's own.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const [name, route] of Object.entries(apiRoutes)) {
       const fn = new PortalFunction(this, pascalCase(route.handler), {
         entry: join(HANDLERS_DIR, `${route.handler}.ts`),
@@ -152,8 +154,8 @@ export class Api extends Construct {
       // API Gateway refuses settings for a route that does not exist yet.
       for (const created of routes) stage.node.addDependency(created);
       routeSettings[routeKey(route)] = {
-        throttlingRateLimit: throttle.rateLimit,
-        throttlingBurstLimit: throttle.burstLimit,
+        ThrottlingRateLimit: throttle.rateLimit,
+        ThrottlingBurstLimit: throttle.burstLimit,
       };
       this.functions.set(route.handler, fn);
     }

@@ -79,7 +79,7 @@ test('a property CloudFormation would refuse fails synthesis too (validation run
 });
 
 /** A prod stage with real-looking values, its own domain (Route 53 zone), the stack's WAF and Bot Control. */
-export const PROD = {
+const PROD = {
   stage: 'prod',
   account: '111122223333',
   region: 'eu-west-1',
