@@ -91,6 +91,23 @@ export function acknowledgeFindings(parts: AcknowledgedParts): void {
     );
   }
 
+  // The optional canary's role, as aws-cdk-lib's Canary writes it.
+  const canary = stack.node.tryFindChild('Canary');
+  if (canary) {
+    const role = resource(canary, 'Canary/ServiceRole/Resource');
+    const artifacts = stack.resolve((resource(canary, 'Artifacts/Resource') as CfnBucket).logicalId) as string;
+    const findings: Record<string, string> = {
+      'Resource::*':
+        'the Synthetics runtime lists buckets (s3:ListAllMyBuckets), puts its metrics (cloudwatch:PutMetricData, limited by CDK to the CloudWatchSynthetics namespace) and traces; none of these has a resource to scope to',
+      [`Resource::<${artifacts}.Arn>/*`]: 'the canary writes its run artifacts into its own bucket only',
+      [`Resource::arn:${literal(stack, stack.partition, 'Partition')}:logs:${literal(stack, stack.region, 'Region')}:${literal(stack, stack.account, 'AccountId')}:log-group:/aws/lambda/cwsyn-*`]:
+        'Synthetics names the canary function (and so its log group) cwsyn-<name>-<id> at creation; the prefix is as narrow as CloudWatch Synthetics allows',
+    };
+    for (const [finding, why] of Object.entries(findings)) {
+      acknowledge(role, `IAM5[${finding}]`, `CloudWatch Synthetics canary role made by aws-cdk-lib: ${why}.`);
+    }
+  }
+
   // CDK's own BucketDeployment handler (one per stack), which copies the built site into the bucket.
   const deployHandler = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
   if (deployHandler) {
@@ -132,11 +149,12 @@ export function assetBucketArn(stack: Stack): string {
     synthesizer instanceof DefaultStackSynthesizer
       ? (synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER)
       : DefaultStackSynthesizer.DEFAULT_QUALIFIER;
-  // cdk-nag writes a pseudo parameter as <AWS::Name>; a stack with an environment has literals.
-  const name = (value: string, pseudo: string) => {
-    const resolved = stack.resolve(value) as unknown;
-    return typeof resolved === 'string' ? resolved : `<AWS::${pseudo}>`;
-  };
-  const bucket = `cdk-${qualifier}-assets-${name(stack.account, 'AccountId')}-${name(stack.region, 'Region')}`;
-  return `arn:${name(stack.partition, 'Partition')}:s3:::${bucket}`;
+  const bucket = `cdk-${qualifier}-assets-${literal(stack, stack.account, 'AccountId')}-${literal(stack, stack.region, 'Region')}`;
+  return `arn:${literal(stack, stack.partition, 'Partition')}:s3:::${bucket}`;
+}
+
+/** A pseudo parameter as cdk-nag writes it in a finding: the literal when the stack has an environment, else <AWS::Name>. */
+function literal(stack: Stack, value: string, pseudo: string): string {
+  const resolved = stack.resolve(value) as unknown;
+  return typeof resolved === 'string' ? resolved : `<AWS::${pseudo}>`;
 }

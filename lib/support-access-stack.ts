@@ -11,6 +11,7 @@ import { apiRoutes, queueConsumers } from '../lambdas/definitions/routes';
 import type { AppConfig } from './app-config';
 import { Alarms } from './constructs/alarms';
 import { Api, pascalCase, routeKey } from './constructs/api';
+import { WalkCanary } from './constructs/canary';
 import { OperationsDashboard } from './constructs/dashboard';
 import { Data } from './constructs/data';
 import { DomainRecords } from './constructs/domain-records';
@@ -53,6 +54,7 @@ export class SupportAccessStack extends Stack {
   readonly originSecretRotation: OriginSecretRotation;
   readonly dashboard: OperationsDashboard;
   readonly domainRecords: DomainRecords | undefined;
+  readonly canary: WalkCanary | undefined;
 
   constructor(scope: Construct, id: string, props: SupportAccessStackProps) {
     super(scope, id, { ...props, crossRegionReferences: true });
@@ -171,6 +173,14 @@ export class SupportAccessStack extends Stack {
       routeFunctions,
       mail: this.mail,
     });
+    this.canary = config.canary
+      ? new WalkCanary(this, 'Canary', {
+          siteUrl: this.site.siteUrl,
+          alarmPrefix: config.stackName,
+          topic: this.alarms.topic,
+          accessLogBucket: this.site.logBucket,
+        })
+      : undefined;
     this.dashboard = new OperationsDashboard(this, 'Dashboard', {
       // Dashboard names are per account, not per region.
       name: `${config.stackName}-${this.region}`,
@@ -183,7 +193,7 @@ export class SupportAccessStack extends Stack {
       resetQueue: this.resetQueue.queue,
       deadLetterQueue: this.resetQueue.deadLetterQueue,
       mail: this.mail,
-      alarms: this.alarms.alarms,
+      alarms: [...this.alarms.alarms, ...(this.canary ? [this.canary.alarm] : [])],
     });
 
     new CfnOutput(this, 'LoginUrl', { description: 'The sign-in page', value: `${this.site.siteUrl}/` });

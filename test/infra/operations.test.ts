@@ -1,9 +1,12 @@
 // The production parts, read from the synthesized templates: a prod stage with its own domain
 // (Route 53 zone), the stack's WAF with Bot Control and a custom MAIL FROM, built once; the default
 // dev stage; and a region CloudFront cannot deliver logs to.
+import { EventEmitter } from 'node:events';
+import { runInNewContext } from 'node:vm';
 import { Template } from 'aws-cdk-lib/assertions';
 import { apiRoutes } from '../../lambdas/definitions/routes';
 import { routeKey } from '../../lib/constructs/api';
+import { CANARY_LOGIN, canaryScript } from '../../lib/constructs/canary';
 import { BOT_CONTROL_RULE_GROUP, MANAGED_RULE_GROUPS, RATE_LIMITED_STATUS } from '../../lib/constructs/firewall';
 import { SES_EVENTS } from '../../lib/constructs/mail';
 import type { Deployment } from '../../lib/deployment';
@@ -325,5 +328,66 @@ describe('a region CloudFront cannot deliver standard logs to', () => {
     const config = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties
       .DistributionConfig;
     expect(config.Logging.Bucket).toEqual(fromStack('SupportAccess-af-south-1-edge', 'us-east-1'));
+  });
+});
+
+describe('the optional canary', () => {
+  test('walks the login page and a reset request through CloudFront every 15 minutes, alarming on failure', () => {
+    const { stack, template } = build({ canary: 'true' });
+    const canary = only(template, 'AWS::Synthetics::Canary').Properties;
+    expect(canary.Schedule.Expression).toBe('rate(15 minutes)');
+    expect(render(canary.RunConfig.EnvironmentVariables.SITE_URL)).toBe(
+      `https://\${${logicalId(stack.site.distribution)}.DomainName}`,
+    );
+    expect(canary.RunConfig.EnvironmentVariables.CANARY_LOGIN).toBe(CANARY_LOGIN);
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find(
+      (a) => a.Properties.AlarmName === 'SupportAccess-CanaryFailing',
+    )?.Properties;
+    expect(alarm).toMatchObject({
+      MetricName: 'SuccessPercent',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 100,
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: logicalId(stack.alarms.topic) }],
+    });
+  });
+
+  test('its script asks for the page and a reset the way the browser does, and fails on a wrong answer', async () => {
+    const steps: { name: string; options: Record<string, unknown> }[] = [];
+    let status = { 'login page': 200, 'request a reset': 202 } as Record<string, number>;
+    const synthetics = {
+      executeHttpStep: async (
+        name: string,
+        options: Record<string, unknown>,
+        check: (res: EventEmitter & { statusCode: number }) => Promise<void>,
+      ) => {
+        steps.push({ name, options });
+        const res = Object.assign(new EventEmitter(), { statusCode: status[name] ?? 500 });
+        const done = check(res);
+        res.emit('data', '<form><input type="password"></form>');
+        res.emit('end');
+        await done;
+      },
+    };
+    const module = { exports: {} as { handler?: () => Promise<void> } };
+    runInNewContext(canaryScript(), {
+      require: (name: string) => (name === 'Synthetics' ? synthetics : undefined),
+      module,
+      exports: module.exports,
+      process: { env: { SITE_URL: 'https://support.acme-support.io', CANARY_LOGIN } },
+      URL,
+    });
+    await module.exports.handler?.();
+    expect(steps.map((s) => [s.name, s.options.method, s.options.path])).toEqual([
+      ['login page', 'GET', '/'],
+      ['request a reset', 'POST', '/api/password-reset'],
+    ]);
+    expect(steps[1]?.options).toMatchObject({
+      hostname: 'support.acme-support.io',
+      headers: { origin: 'https://support.acme-support.io', 'sec-fetch-site': 'same-origin' },
+      body: JSON.stringify({ login: CANARY_LOGIN }),
+    });
+    status = { 'login page': 200, 'request a reset': 403 };
+    await expect(module.exports.handler?.()).rejects.toThrow('expected 202, got 403');
   });
 });
