@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
@@ -28,7 +28,7 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -50,7 +50,18 @@ export const API_VIEWER_HEADERS = [
 ] as const;
 
 export interface SiteProps {
-  readonly config: Pick<AppConfig, 'portalName' | 'primaryColour' | 'domainName' | 'certificateArn' | 'webAclArn'>;
+  readonly config: Pick<AppConfig, 'portalName' | 'primaryColour' | 'domainName'>;
+  /** The certificate for domainName (us-east-1): imported, or made by the edge stack. */
+  readonly certificate?: ICertificate | undefined;
+  /** ARN of the web ACL (scope CLOUDFRONT) in front of the distribution. */
+  readonly webAclArn?: string | undefined;
+  /** Where CloudFront writes its standard logs when not to the site's own log bucket (see lib/edge-stack.ts). */
+  readonly cloudFrontLogBucket?: IBucket | undefined;
+  /**
+   * Prefix of the names CloudFront keeps per account, not per region (policies, functions), so two
+   * deployments with the same stack name in two regions do not collide: <stack>-<region>.
+   */
+  readonly globalNamePrefix: string;
   readonly httpApi: IHttpApi;
   readonly originSecret: ISecret;
   /** How long CloudFront and S3 access logs are kept. */
@@ -106,6 +117,7 @@ export class Site extends Construct {
     });
 
     this.pageHeaders = new ResponseHeadersPolicy(this, 'PageHeaders', {
+      responseHeadersPolicyName: `${props.globalNamePrefix}-PageHeaders`,
       comment: 'Support Access pages: lib/site-headers.ts',
       securityHeadersBehavior: pageSecurityHeaders(),
       customHeadersBehavior: { customHeaders: pageCustomHeaders() },
@@ -113,6 +125,7 @@ export class Site extends Construct {
     // The API sets its own, stricter headers (lambdas/http/responses.ts); CloudFront adds HSTS and
     // fills in nosniff only where missing.
     this.apiHeaders = new ResponseHeadersPolicy(this, 'ApiHeaders', {
+      responseHeadersPolicyName: `${props.globalNamePrefix}-ApiHeaders`,
       comment: 'Support Access API: HSTS; the API sets the rest',
       securityHeadersBehavior: {
         strictTransportSecurity: pageSecurityHeaders().strictTransportSecurity,
@@ -123,14 +136,13 @@ export class Site extends Construct {
     // The same routing decision the local server makes (lib/site-routing.ts): clean URLs, the
     // page in the visitor's language, trailing-slash redirects, a small 404 for unknown pages.
     this.routing = new CloudFrontFunction(this, 'Routing', {
+      functionName: `${props.globalNamePrefix}-Routing`,
       comment: 'Support Access page routing (lib/site-routing.ts)',
       runtime: FunctionRuntime.JS_2_0,
       code: FunctionCode.fromInline(siteRoutingFunctionCode(this.built.notFound)),
     });
 
-    const certificate = config.certificateArn
-      ? Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn)
-      : undefined;
+    const { certificate } = props;
     const stack = Stack.of(this);
     const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
 
@@ -144,9 +156,9 @@ export class Site extends Construct {
             minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
           }
         : {}),
-      ...(config.webAclArn ? { webAclId: config.webAclArn } : {}),
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       enableLogging: true,
-      logBucket: this.logBucket,
+      logBucket: props.cloudFrontLogBucket ?? this.logBucket,
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
@@ -171,6 +183,7 @@ export class Site extends Construct {
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
           originRequestPolicy: new OriginRequestPolicy(this, 'ApiOriginRequests', {
+            originRequestPolicyName: `${props.globalNamePrefix}-ApiOriginRequests`,
             comment: 'Support Access API: the viewer headers the handlers read, and the viewer address',
             // Exactly what the handlers read. CloudFront-Viewer-Address carries the viewer's IP for
             // the per-IP rate limits (API Gateway itself sees CloudFront's address); Host is left

@@ -45,7 +45,8 @@ const localFunctions: string[] = [
   ...Object.values(apiRoutes).map((route) => route.handler),
   queueConsumers.resetRequests.handler,
 ];
-const expectedFunctions = [...localFunctions, AUTHORIZER];
+const ROTATION = 'origin-secret-rotation';
+const expectedFunctions = [...localFunctions, AUTHORIZER, ROTATION];
 
 const DYNAMODB = '@aws-sdk/client-dynamodb';
 const COGNITO = '@aws-sdk/client-cognito-identity-provider';
@@ -77,14 +78,16 @@ function functionOf(name: string): CfnFunction {
   const fn =
     name === AUTHORIZER
       ? stack.api.authorizerFunction
-      : name === queueConsumers.resetRequests.handler
-        ? stack.worker
-        : stack.api.functions.get(name);
+      : name === ROTATION
+        ? stack.originSecretRotation.function
+        : name === queueConsumers.resetRequests.handler
+          ? stack.worker
+          : stack.api.functions.get(name);
   if (!fn) throw new Error(`the stack has no function for ${name}`);
   return fn.node.defaultChild as CfnFunction;
 }
 
-test('the stack has exactly one function per route, the queue worker and the authorizer', () => {
+test('the stack has exactly one function per route, the queue worker, the authorizer and the secret rotation', () => {
   expect(
     Object.keys(resources).filter(
       (id) => resources[id]?.Type === 'AWS::Lambda::Function' && propertiesOf(id).Runtime === 'nodejs24.x',

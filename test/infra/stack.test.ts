@@ -5,6 +5,7 @@ import { lifetimeDefaults } from '../../lambdas/definitions/lifetimes';
 import { passwordPolicy } from '../../lambdas/definitions/password-policy';
 import { type ApiRoute, apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
 import { emailTemplateContents } from '../../lib/email-template-files';
+import { ORIGIN_SECRET_CACHE_SECONDS } from '../../lib/origin-verify';
 import { CONTENT_SECURITY_POLICY, HSTS_SECONDS } from '../../lib/site-headers';
 import { siteRoutingFunctionCode } from '../../lib/site-routing';
 import type { SupportAccessStack } from '../../lib/support-access-stack';
@@ -128,7 +129,7 @@ describe('site bucket and CloudFront', () => {
     const origin = config.Origins.find((o: { Id: string }) => o.Id === api.TargetOriginId);
     // The origin names only the API: referencing routes or functions would close a cycle with SITE_URL.
     expect(render(origin.DomainName)).toBe(
-      `\${${logicalId(stack.api.httpApi)}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}`,
+      `\${${logicalId(stack.api.httpApi)}}.execute-api.${stack.region}.\${AWS::URLSuffix}`,
     );
     expect(origin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
     expect(origin.OriginCustomHeaders).toEqual([{ HeaderName: 'x-origin-verify', HeaderValue: expect.anything() }]);
@@ -229,7 +230,8 @@ describe('API', () => {
       AuthorizerType: 'REQUEST',
       IdentitySource: ['$request.header.x-origin-verify'],
       EnableSimpleResponses: true,
-      AuthorizerResultTtlInSeconds: 3600,
+      // Minutes, not an hour: a revoked origin secret must stop working soon after a rotation.
+      AuthorizerResultTtlInSeconds: ORIGIN_SECRET_CACHE_SECONDS,
     });
     for (const route of routes) expect(route.Properties.AuthorizationType).toBe('CUSTOM');
     const targets = Object.values(template.findResources('AWS::ApiGatewayV2::Integration')).map((i) =>
@@ -268,7 +270,7 @@ describe('functions', () => {
   }
 
   test('all share the defaults: newest Node, arm64, no source maps read at start, own log group with retention', () => {
-    const all = [...handlerNames.map(functionOf), stack.api.authorizerFunction];
+    const all = [...handlerNames.map(functionOf), stack.api.authorizerFunction, stack.originSecretRotation.function];
     expect(
       Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } })),
     ).toHaveLength(all.length);
@@ -372,8 +374,7 @@ describe('functions', () => {
       [`\${${logicalId(stack.resetQueue.queue)}.Arn}`]: 'reset queue',
       [`\${${ownLogs}.Arn}`]: 'own log group',
     };
-    const ses =
-      /^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(identity|configuration-set|template)\/(.+)$/;
+    const ses = /^arn:aws:ses:eu-west-1:000000000000:(identity|configuration-set|template)\/(.+)$/;
     return grants
       .map(({ action, resource }) => {
         const match = ses.exec(resource);
@@ -424,11 +425,17 @@ describe('functions', () => {
     }
   });
 
-  test('the authorizer may only write its logs and gets the secret by dynamic reference', () => {
+  test('the authorizer may only write its logs and read the origin secret, which is not in its environment', () => {
     const id = logicalId(stack.api.authorizerFunction);
-    expect(grantsOf(template, id).every((g) => g.action.startsWith('logs:'))).toBe(true);
+    const secret = `\${${logicalId(stack.originSecret)}}`;
+    const grants = grantsOf(template, id).filter((g) => !g.action.startsWith('logs:'));
+    expect(grants.map((g) => `${g.action} ${g.resource}`).sort()).toEqual([
+      `secretsmanager:DescribeSecret ${secret}`,
+      `secretsmanager:GetSecretValue ${secret}`,
+    ]);
     const env = (propertiesOf(id).Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(render(env.ORIGIN_VERIFY_SECRET)).toMatch(/^\{\{resolve:secretsmanager:/);
+    expect(render(env.ORIGIN_VERIFY_SECRET_ARN)).toBe(secret);
+    expect(JSON.stringify(env)).not.toMatch(/resolve:secretsmanager/);
   });
 
   test('every function gets SITE_URL from the distribution and the variables its handler reads', () => {
@@ -566,16 +573,27 @@ describe('alarms', () => {
     const names = alarms.map((a) => a.Properties.AlarmName as string);
     const functions = [
       'origin-verify',
+      'origin-secret-rotation',
       ...(Object.values(apiRoutes) as ApiRoute[]).map((r) => r.handler),
       queueConsumers.resetRequests.handler,
     ];
     expect(names.sort()).toEqual(
       [
         'Api5xx',
+        'Api4xxRate',
+        'Api403Rate',
         'ResetDlqNotEmpty',
         'ResetQueueDelayed',
         'SesBounceRate',
         'SesComplaintRate',
+        'SesBounceRateOfSet',
+        'SesComplaint',
+        'SesDeliveryDelay',
+        'SesReject',
+        'SesRenderingFailure',
+        ...(Object.values(apiRoutes) as ApiRoute[]).map(
+          (r) => `p99-${r.method}-${r.path.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`,
+        ),
         ...functions.flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
       ]
         .map((n) => `SupportAccess-${n}`)
@@ -594,7 +612,14 @@ describe('alarms', () => {
     });
     expect(render(dlq?.Dimensions[0].Value)).toBe(`\${${logicalId(stack.resetQueue.deadLetterQueue)}.QueueName}`);
     const ses = alarms.filter((a) => a.Properties.Namespace === 'AWS/SES').map((a) => a.Properties.MetricName);
-    expect(ses.sort()).toEqual(['Reputation.BounceRate', 'Reputation.ComplaintRate']);
+    expect(ses.sort()).toEqual([
+      'Complaint',
+      'DeliveryDelay',
+      'Reject',
+      'RenderingFailure',
+      'Reputation.BounceRate',
+      'Reputation.ComplaintRate',
+    ]);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -639,7 +664,7 @@ describe('the template as a whole', () => {
     if (!fn) throw new Error('no credential-request function');
     const env = (propertiesOf(logicalId(fn)).Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env.OPS_EMAIL).toBe('ops@example.com');
-    expect(render(env.OPS_COMMAND_ARGS)).toBe(`--stack SupportAccess --region \${AWS::Region}`);
+    expect(render(env.OPS_COMMAND_ARGS)).toBe('--stack SupportAccess --region eu-west-1');
   });
 
   test('outputs the login URL', () => {
