@@ -81,7 +81,7 @@ describe('with synthesized templates', () => {
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
     expect(runGuard([], io)).toBe(2);
     expect(lines.pop()).toMatch(/^Usage: npm run guard:replacements -- --base/);
-    expect(runGuard(['--base', join(dir, 'nowhere')], io)).toBe(2);
+    expect(runGuard(['--base', join(dir, 'nowhere'), '--head', head], io)).toBe(2);
     expect(lines.pop()).toMatch(/nowhere does not exist/);
   });
 });
