@@ -10,7 +10,7 @@ import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { portalDefaults } from '../lambdas/definitions/portal';
-import { type ApiRoute, apiRoutes, queueConsumers } from '../lambdas/definitions/routes';
+import { type ApiRoute, apiRoutes, providerFunction, queueConsumers } from '../lambdas/definitions/routes';
 import { problem } from '../lambdas/http/responses';
 import { buildSite } from '../lib/site-build';
 import { PAGE_SECURITY_HEADERS } from '../lib/site-headers';
@@ -27,6 +27,8 @@ import { type Bootstrapped, bootstrap } from './bootstrap';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
 import { FaultProxy, type FaultRule } from './fault-proxy';
 import { LocalQueue } from './local-queue';
+import { isProviderPath, localProviderClients } from './oidc-local';
+import { createKeySecret, startSecretsManager } from './secrets-manager';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -38,6 +40,8 @@ export interface LocalStackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Delay before a failed queue message is delivered again (SQS: the visibility timeout). */
   readonly queueRetryDelayMs?: number;
+  /** Tools to register besides OIDC_CLIENTS (the demo tool). */
+  readonly extraClients?: readonly Record<string, unknown>[];
   /** Puts a fault-injecting proxy before each service, driven by POST /_local/faults (tests only). */
   readonly faultInjection?: boolean;
 }
@@ -47,7 +51,12 @@ export interface LocalStack {
   readonly sesUrl: string;
   readonly bootstrapped: Bootstrapped;
   readonly queue: LocalQueue;
-  readonly endpoints: { readonly dynamodb: string; readonly cognito: string; readonly ses: string };
+  readonly endpoints: {
+    readonly dynamodb: string;
+    readonly cognito: string;
+    readonly ses: string;
+    readonly secretsmanager: string;
+  };
   stop(): Promise<void>;
 }
 
@@ -175,10 +184,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const item of started.reverse()) await item.stop().catch(() => undefined);
   };
   try {
-    const [dynamo, ses, cognito] = await Promise.all([startDynamo(), startSes(), startCognito(dataDir)]);
-    started.push(dynamo, ses, cognito as RunningEmulator);
-    const endpoints = { dynamodb: dynamo.endpoint, ses: ses.endpoint, cognito: cognito.endpoint };
+    const [dynamo, ses, cognito, secrets] = await Promise.all([
+      startDynamo(),
+      startSes(),
+      startCognito(dataDir),
+      startSecretsManager(),
+    ]);
+    started.push(dynamo, ses, cognito as RunningEmulator, secrets);
+    const endpoints = {
+      dynamodb: dynamo.endpoint,
+      ses: ses.endpoint,
+      cognito: cognito.endpoint,
+      secretsmanager: secrets.endpoint,
+    };
     const bootstrapped = await bootstrap(endpoints);
+    const keysSecret = await createKeySecret(secrets.endpoint);
 
     const consumer = queueConsumers.resetRequests;
     const queue = new LocalQueue({
@@ -226,6 +246,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: handlerEndpoints.cognito,
       AWS_ENDPOINT_URL_SESV2: handlerEndpoints.ses,
       AWS_ENDPOINT_URL_SQS: handlerEndpoints.sqs,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      OIDC_KEYS_SECRET: keysSecret,
+      OIDC_CLIENTS: localProviderClients(options.env?.OIDC_CLIENTS ?? process.env.OIDC_CLIENTS, options.extraClients),
       TABLE_NAME: bootstrapped.tableName,
       USER_POOL_ID: bootstrapped.userPoolId,
       USER_POOL_CLIENT_ID: bootstrapped.clientId,
@@ -245,6 +268,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const module = (await import(`../lambdas/handlers/${route.handler}`)) as { handler: ApiHandler };
       handlers.set(`${route.method} ${route.path}`, module.handler);
     }
+    const provider = (await import(`../lambdas/handlers/${providerFunction.handler}`)) as { handler: ApiHandler };
     const worker = (await import(`../lambdas/handlers/${consumer.handler}`)) as { handler: QueueHandler };
     queue.attach(worker.handler);
 
@@ -272,6 +296,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (req.headers.host !== host && (method === 'GET' || method === 'HEAD')) {
         res.writeHead(301, { location: `${url}${req.url ?? '/'}` });
         res.end();
+        return;
+      }
+      if (isProviderPath(path)) {
+        const body = await readBody(req);
+        if (body === undefined) {
+          writeApiGatewayResult(res, problem('payload_too_large'));
+          return;
+        }
+        const event = toApiGatewayEvent(req, body, `ANY ${path.startsWith('/oidc/') ? '/oidc/{proxy+}' : path}`);
+        writeApiGatewayResult(res, await provider.handler(event, { awsRequestId: randomUUID() }));
         return;
       }
       if (path === '/api' || path.startsWith('/api/')) {
