@@ -248,7 +248,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_SQS: handlerEndpoints.sqs,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       OIDC_KEYS_SECRET: keysSecret,
-      OIDC_CLIENTS: localProviderClients(options.env?.OIDC_CLIENTS ?? process.env.OIDC_CLIENTS, options.extraClients),
       TABLE_NAME: bootstrapped.tableName,
       USER_POOL_ID: bootstrapped.userPoolId,
       USER_POOL_CLIENT_ID: bootstrapped.clientId,
@@ -261,6 +260,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       COGNITO_GLOBAL_SIGN_OUT: 'unsupported',
       PORTAL_NAME: portalName,
       ...options.env,
+      OIDC_CLIENTS: localProviderClients(options.env?.OIDC_CLIENTS ?? process.env.OIDC_CLIENTS, options.extraClients),
     });
 
     const handlers = new Map<string, ApiHandler>();

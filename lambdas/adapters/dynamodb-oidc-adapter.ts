@@ -126,8 +126,9 @@ export class DynamoOidcStorage {
         new UpdateCommand({
           TableName: this.tableName,
           Key: itemKey(model, id),
-          UpdateExpression: 'SET consumed = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(consumed)',
+          UpdateExpression: 'SET #consumed = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#consumed)',
+          ExpressionAttributeNames: { '#consumed': 'consumed' },
           ExpressionAttributeValues: { ':now': epoch(this.now()) },
         }),
       );

@@ -56,7 +56,8 @@ export const keyCacheSeconds = 5 * 60;
 
 /** Scopes and the claims each releases (OpenID Connect Core 5.4). */
 export const oidcClaims = {
-  openid: ['sub'],
+  // auth_time and amr describe the sign-in itself; every ID token carries them.
+  openid: ['sub', 'auth_time', 'amr'],
   email: ['email', 'email_verified'],
   profile: ['name', 'preferred_username'],
 } as const;

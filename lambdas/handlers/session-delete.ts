@@ -1,15 +1,20 @@
 // DELETE /api/session: sign out, ending the session on the server too.
-import { signOut } from '../domain/sessions';
+import { currentSession, signOut } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
 import { cookie } from '../http/request';
 import { clearCookie, cookieName, json } from '../http/responses';
+import { endToolSessions } from '../oidc/tool-sessions';
 import { sessionDeps, site } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
-    await signOut(cookie(event, cookieName('session', site.secureCookies)), sessionDeps(scope));
+    const value = cookie(event, cookieName('session', site.secureCookies));
+    const signedIn = await currentSession(value, sessionDeps(scope)).catch(() => undefined);
+    await signOut(value, sessionDeps(scope));
+    // One session: the tools the person signed in to through us are signed out too.
+    if (signedIn) await endToolSessions(signedIn.username, scope.log);
     return json(200, { status: 'signed_out' }, { cookies: [clearCookie('session', site.secureCookies)] });
   },
   ipRateLimit('session-delete'),

@@ -8,7 +8,7 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults, KoaContextWithOIDC } from 'oidc-provider';
 import { CLIENT_LIST_KEY, type DynamoOidcStorage } from '../adapters/dynamodb-oidc-adapter';
-import { INTERACTION_PARAM, OIDC_PREFIX, TOOLS_PATH } from '../definitions/oidc';
+import { INTERACTION_PARAM, OIDC_PREFIX, oidcLifetimes, TOOLS_PATH } from '../definitions/oidc';
 import { pages } from '../definitions/routes';
 import type { Clock, Log, ProviderAccounts, SessionStore } from '../domain/ports';
 import { hashToken, isWellFormedToken } from '../domain/secrets';
@@ -30,25 +30,37 @@ type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 const ROUTE = new RegExp(`^${OIDC_PREFIX}/interaction/([\\w-]{1,64})(/login)?$`);
 
-/** Seconds of clock difference tolerated between the provider's `iat` and the session's start. */
-const SKEW_SECONDS = 1;
+/**
+ * When we first saw an interaction whose tool asked for a fresh sign-in (prompt=login), to the
+ * millisecond (the provider's own `iat` has whole seconds only): a session started before it does
+ * not count.
+ */
+async function freshSignInSince(uid: string, deps: Pick<InteractionDeps, 'storage' | 'clock'>): Promise<number> {
+  const marker = await deps.storage.find(LOGIN_PROMPT_MODEL, uid);
+  if (typeof marker?.at === 'number') return marker.at;
+  const now = deps.clock.now();
+  await deps.storage.upsert(LOGIN_PROMPT_MODEL, uid, { at: now }, oidcLifetimes.Interaction);
+  return now;
+}
+
+const LOGIN_PROMPT_MODEL = 'LoginPrompt';
 
 /**
  * The login result for this interaction from the browser's Support Access session, or why not.
  * The client decides how fresh a sign-in must be: `prompt=login` wants one made after the tool
- * asked; `max_age` bounds the age of the sign-in.
+ * asked (`freshSince`); `max_age` bounds the age of the sign-in.
  */
 export async function loginFromSession(
-  interaction: Pick<Interaction, 'iat' | 'params'>,
+  interaction: Pick<Interaction, 'params'>,
   sessionCookie: string | undefined,
+  freshSince: number | undefined,
   deps: Pick<InteractionDeps, 'sessions' | 'accounts' | 'clock'>,
 ): Promise<InteractionResults | 'login_required'> {
   if (!sessionCookie || !isWellFormedToken(sessionCookie)) return 'login_required';
   const now = deps.clock.now();
   const session = await deps.sessions.findSession(hashToken(sessionCookie), now);
   if (!session) return 'login_required';
-  const prompts = String(interaction.params.prompt ?? '').split(' ');
-  if (prompts.includes('login') && session.createdAt < (interaction.iat - SKEW_SECONDS) * 1000) return 'login_required';
+  if (freshSince !== undefined && session.createdAt <= freshSince) return 'login_required';
   const maxAge = Number(interaction.params.max_age);
   if (interaction.params.max_age !== undefined && Number.isFinite(maxAge) && now - session.createdAt > maxAge * 1000) {
     return 'login_required';
@@ -121,9 +133,13 @@ export function interactionRoutes(provider: Provider, deps: InteractionDeps): Mi
       return;
     }
     const sessionCookie = ctx.cookies.get(sessionCookieName);
+    const wantsFresh = String(interaction.params.prompt ?? '')
+      .split(' ')
+      .includes('login');
+    const freshSince = wantsFresh ? await freshSignInSince(interaction.uid, deps) : undefined;
     const result =
       interaction.prompt.name === 'login'
-        ? await loginFromSession(interaction, sessionCookie, deps)
+        ? await loginFromSession(interaction, sessionCookie, freshSince, deps)
         : // Consent is never asked (first-party tools); the grant is made by loadExistingGrant.
           { consent: {} };
     if (result === 'login_required') {

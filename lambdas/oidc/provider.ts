@@ -23,6 +23,12 @@ export interface ProviderDeps {
   /** Clients from OIDC_CLIENTS (local runner, tests); registered ones live in the table. */
   readonly staticClients: readonly ClientMetadataInput[];
   readonly log: Log;
+  /**
+   * Lets back-channel logout reach tools on this machine. oidc-provider refuses special-use
+   * addresses (loopback, private ranges) against SSRF; only the local runner (a plain-http
+   * localhost site) turns this on.
+   */
+  readonly allowLoopbackTools?: boolean;
 }
 
 const SCOPES = ['openid', 'email', 'profile', 'offline_access'];
@@ -56,6 +62,12 @@ async function firstPartyGrant(ctx: KoaContextWithOIDC) {
 
 export function buildProvider(deps: ProviderDeps): Provider {
   const configuration: Configuration = {
+    ...(deps.allowLoopbackTools
+      ? {
+          fetch: (url: string | URL | Request, options?: RequestInit) =>
+            globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit),
+        }
+      : {}),
     adapter: (name: string) => deps.storage.forModel(name),
     clients: deps.staticClients.map((client) => withDefaults(client)) as unknown as Configuration['clients'],
     jwks: providerJwks(deps.keys) as Configuration['jwks'],
@@ -81,7 +93,15 @@ export function buildProvider(deps: ProviderDeps): Provider {
         },
       };
     },
-    claims: Object.fromEntries(Object.entries(oidcClaims).map(([scope, claims]) => [scope, [...claims]])),
+    claims: {
+      // Claims of the authentication itself, in every ID token (OpenID Connect Core 2).
+      acr: null,
+      amr: null,
+      auth_time: null,
+      iss: null,
+      sid: null,
+      ...Object.fromEntries(Object.entries(oidcClaims).map(([scope, claims]) => [scope, [...claims]])),
+    },
     scopes: SCOPES,
     // The claims go into the ID token as well as userinfo: ticketing tools read them from there.
     conformIdTokenClaims: false,

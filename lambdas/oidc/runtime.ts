@@ -68,6 +68,8 @@ export function createProviderRuntime(env: Record<string, string | undefined> = 
       sessions,
       staticClients,
       log: rootLogger,
+      // Plain http is only ever allowed for a localhost site: the local runner.
+      allowLoopbackTools: !site.secureCookies,
     });
     provider.use(
       interactionRoutes(provider, {

@@ -11,6 +11,7 @@ import {
 import { apiRoutes, pages } from '../../lambdas/definitions/routes';
 import { callApi, errorText } from './api';
 import { byId, clearFormError, isBusy, requireFields, setFieldError, showFormError, whileBusy } from './dom';
+import { continueInteraction, rememberInteraction, showTools } from './interaction';
 import { format, type ScriptKey } from './messages';
 import { text } from './text';
 
@@ -53,6 +54,13 @@ export function loginPage(): void {
     notice.textContent = text['login.sessionEnded'];
     notice.hidden = false;
   }
+  const interaction = rememberInteraction(location.search);
+  if (interaction !== 'none') {
+    notice.textContent = text[interaction === 'expired' ? 'login.toolExpired' : 'login.forTool'];
+    notice.hidden = false;
+  }
+  // Already signed in: straight back to the tool.
+  if (interaction === 'pending') void continueInteraction();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const button = submitButton(form);
@@ -268,6 +276,11 @@ export function newPasswordPage(): void {
 export function signedInPage(): void {
   const who = byId('who');
   const signOut = byId<HTMLButtonElement>('sign-out');
+  // Signed in for a tool: back to it. Otherwise offer the tools there are.
+  void continueInteraction().then((continuing) => {
+    if (continuing) who.textContent = text['signedIn.toTool'];
+    else void showTools(byId<HTMLUListElement>('tools'));
+  });
   void callApi<{ username?: string }>('GET', apiRoutes.getSession.path).then((result) => {
     if (result.ok && result.body.username) {
       who.textContent = format(text['signedIn.as'], { username: result.body.username });
