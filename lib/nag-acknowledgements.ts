@@ -14,6 +14,7 @@ export interface AcknowledgedParts {
   readonly users: Users;
   readonly site: Site;
   readonly originSecret: IConstruct;
+  readonly providerKeys: IConstruct;
 }
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -32,7 +33,7 @@ function resource(scope: IConstruct, path = 'Resource'): IConstruct {
 }
 
 export function acknowledgeFindings(parts: AcknowledgedParts): void {
-  const { stack, config, users, site, originSecret } = parts;
+  const { stack, config, users, site, originSecret, providerKeys } = parts;
 
   // COG1 wants upper case, digits and symbols required; the policy chooses length instead.
   const composition = [
@@ -63,6 +64,12 @@ export function acknowledgeFindings(parts: AcknowledgedParts): void {
     resource(originSecret),
     'SMG4',
     'An origin-verification value shared by CloudFront and the API authorizer, not a credential to data. Both must switch together, which a Secrets Manager rotation function cannot do; it is rotated by deploying with a new originSecretGeneration (README).',
+  );
+
+  acknowledge(
+    resource(providerKeys),
+    'SMG4',
+    'The OpenID Provider key set is rotated by `npm run ops -- keys rotate`, which publishes a new key one rotation before it signs and keeps the old one until its tokens expire; a Secrets Manager rotation function would replace the key at once and break tokens in flight (README: Connect your support tool).',
   );
 
   const distribution = resource(site.distribution);

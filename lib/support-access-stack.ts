@@ -35,6 +35,7 @@ export class SupportAccessStack extends Stack {
   readonly site: Site;
   readonly worker: PortalFunction;
   readonly alarms: Alarms;
+  readonly providerKeys: Secret;
 
   constructor(scope: Construct, id: string, props: SupportAccessStackProps) {
     super(scope, id, props);
@@ -65,6 +66,12 @@ export class SupportAccessStack extends Stack {
       accessLogDays: ACCESS_LOG_DAYS,
     });
 
+    // The OpenID Provider's signing and cookie keys. Created empty of keys: `npm run ops -- keys
+    // init` writes the first key set, `keys rotate` the next ones (README: Connect your support tool).
+    this.providerKeys = new Secret(this, 'OidcProviderKeys', {
+      description: 'Support Access: OpenID Provider keys (npm run ops -- keys init | rotate)',
+    });
+
     const targets: AccessTargets = {
       site: {
         siteUrl: this.site.siteUrl,
@@ -82,6 +89,7 @@ export class SupportAccessStack extends Stack {
         clientId: this.users.client.userPoolClientId,
       },
       resetQueue: this.resetQueue.queue,
+      providerKeys: { secretArn: this.providerKeys.secretArn },
       ops: { email: config.opsEmail, commandArgs: `--stack ${this.stackName} --region ${this.region}` },
       mail: {
         senderEmail: this.mail.senderEmail,
@@ -135,8 +143,16 @@ export class SupportAccessStack extends Stack {
     new CfnOutput(this, 'EmailConfigurationSet', { value: this.mail.configurationSet.configurationSetName });
     new CfnOutput(this, 'PortalName', { value: config.portalName });
     new CfnOutput(this, 'PrimaryColour', { value: config.primaryColour });
+    new CfnOutput(this, 'OidcKeysSecret', { value: this.providerKeys.secretArn });
     new CfnOutput(this, 'TemporaryPasswordMinutes', { value: String(config.temporaryPasswordMinutes) });
 
-    acknowledgeFindings({ stack: this, config, users: this.users, site: this.site, originSecret });
+    acknowledgeFindings({
+      stack: this,
+      config,
+      users: this.users,
+      site: this.site,
+      originSecret,
+      providerKeys: this.providerKeys,
+    });
   }
 }

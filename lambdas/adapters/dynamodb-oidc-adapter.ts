@@ -4,7 +4,6 @@
 // session is written), by grantId and by account through the byUser index (projection ALL).
 // No transactions: dynalite has none, and every write here stands on its own.
 import {
-  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -168,17 +167,10 @@ export class DynamoOidcStorage {
 
   async revokeByGrantId(grantId: string): Promise<void> {
     const items = await this.listIndexed(grantIndexKey(grantId));
-    // BatchWriteItem takes 25 deletes at a time; the grant itself goes too.
+    // One DeleteItem each (no BatchWriteItem: no function may batch-write the table). A grant has
+    // a handful of codes and tokens.
     const keys = [...items.map((item) => itemKey(item.model, item.id)), itemKey('Grant', grantId)];
-    for (let start = 0; start < keys.length; start += 25) {
-      await this.db.send(
-        new BatchWriteCommand({
-          RequestItems: {
-            [this.tableName]: keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } })),
-          },
-        }),
-      );
-    }
+    await Promise.all(keys.map((Key) => this.db.send(new DeleteCommand({ TableName: this.tableName, Key }))));
   }
 }
 

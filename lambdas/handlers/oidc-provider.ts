@@ -12,8 +12,9 @@ const runtime = createProviderRuntime();
 const siteHost = new URL(site.siteUrl).host;
 const siteProtocol = new URL(site.siteUrl).protocol.replace(':', '');
 
-// Start loading the keys during the cold start; a failure is reported by the first request.
-const warm = runtime.provider().catch(() => undefined);
+// In Lambda, load the keys during the cold start (init has more CPU); a failure is reported by
+// the first request. Elsewhere (tests loading the bundle) nothing is called at load.
+const warm = process.env.AWS_LAMBDA_FUNCTION_NAME ? runtime.provider().catch(() => undefined) : Promise.resolve();
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',

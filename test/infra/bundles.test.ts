@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
+import { apiRoutes, providerFunction, queueConsumers } from '../../lambdas/definitions/routes';
 import type { SupportAccessStack } from '../../lib/support-access-stack';
 import { build, logicalId, render } from './fixture';
 
@@ -30,6 +30,7 @@ const AUTHORIZER = 'origin-verify-authorizer';
 const expectedFunctions = [
   ...Object.values(apiRoutes).map((route) => route.handler),
   queueConsumers.resetRequests.handler,
+  providerFunction.handler,
   AUTHORIZER,
 ];
 
@@ -44,7 +45,7 @@ function functionOf(name: string): CfnFunction {
   return fn.node.defaultChild as CfnFunction;
 }
 
-test('the stack has exactly one function per route, the queue worker and the authorizer', () => {
+test('the stack has exactly one function per route, the queue worker, the provider and the authorizer', () => {
   expect(
     Object.keys(resources).filter(
       (id) => resources[id]?.Type === 'AWS::Lambda::Function' && propertiesOf(id).Runtime === 'nodejs24.x',

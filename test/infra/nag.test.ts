@@ -33,6 +33,7 @@ test('the default deployment passes, with exactly the accepted findings, each wi
       'AwsSolutions-COG1 on UsersUserPool',
       'AwsSolutions-COG2 on UsersUserPool',
       'AwsSolutions-COG8 on UsersUserPool',
+      'AwsSolutions-SMG4 on OidcProviderKeys',
       'AwsSolutions-SMG4 on OriginVerifySecret',
       'AwsSolutions-CFR1 on SiteDistribution',
       'AwsSolutions-CFR2 on SiteDistribution',
