@@ -24,7 +24,11 @@ export interface OpsSettings {
     readonly dynamodb: string;
     readonly cognito: string;
     readonly ses: string;
+    /** The local Secrets Manager (the provider's keys). */
+    readonly secretsmanager?: string;
   };
+  /** The OpenID Provider's key secret (name or ARN), for `keys init` and `keys rotate`. */
+  readonly oidcKeysSecret?: string | undefined;
   readonly tableName: string;
   readonly userPoolId: string;
   readonly loginUrl: string;
@@ -47,7 +51,13 @@ interface LocalFile {
   readonly startedAt: string;
   readonly siteUrl: string;
   readonly region: string;
-  readonly endpoints: { readonly dynamodb: string; readonly cognito: string; readonly ses: string };
+  readonly endpoints: {
+    readonly dynamodb: string;
+    readonly cognito: string;
+    readonly ses: string;
+    readonly secretsmanager?: string;
+  };
+  readonly oidcKeysSecret?: string | undefined;
   readonly tableName: string;
   readonly userPoolId: string;
   readonly templatePrefix: string;
@@ -69,6 +79,7 @@ export function writeLocalOpsFile(path: string, stack: LocalStack, env: NodeJS.P
     siteUrl: stack.url,
     region: env.AWS_REGION ?? 'eu-west-1',
     endpoints: stack.endpoints,
+    oidcKeysSecret: env.OIDC_KEYS_SECRET,
     tableName: stack.bootstrapped.tableName,
     userPoolId: stack.bootstrapped.userPoolId,
     templatePrefix: stack.bootstrapped.templatePrefix,
@@ -109,6 +120,7 @@ export function readLocalSettings(path: string = DEFAULT_LOCAL_FILE): OpsSetting
     description: `the local runner at ${file.siteUrl}`,
     region: file.region,
     local: file.endpoints,
+    oidcKeysSecret: file.oidcKeysSecret,
     tableName: file.tableName,
     userPoolId: file.userPoolId,
     loginUrl: loginUrl(file.siteUrl),
@@ -196,6 +208,8 @@ export async function readStackSettings(
     portalName: get('PortalName'),
     primaryColour: get('PrimaryColour'),
     temporaryPasswordMinutes: Number(get('TemporaryPasswordMinutes')),
+    // Optional: stacks deployed before the OpenID Provider have none.
+    oidcKeysSecret: outputs.OidcKeysSecret || undefined,
     globalSignOut: true,
   };
 }

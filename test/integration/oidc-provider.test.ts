@@ -14,72 +14,13 @@ import {
   type TestClient,
 } from '../support/oidc-relying-party';
 import { baseUrl, newUser, resetLinkFor } from './helpers';
+import { configFor, signInThroughPages, startSignIn } from './oidc-helpers';
 
 // Each sign-in is several requests through the whole local stack on a shared machine.
 jest.setTimeout(60_000);
 
 const clients = (): TestClient[] => JSON.parse(String(process.env.SUPPORT_ACCESS_OIDC_CLIENTS));
 const tool = (id = 'test-tool') => clients().find((c) => c.client_id === id) as TestClient;
-
-async function configFor(client: TestClient, secret = client.client_secret): Promise<oidc.Configuration> {
-  const config = await oidc.discovery(new URL(baseUrl()), client.client_id, secret, undefined, {
-    execute: [oidc.allowInsecureRequests],
-  });
-  // Verify every JWT's signature against the JWKS, not only trust the TLS channel.
-  oidc.enableNonRepudiationChecks(config);
-  return config;
-}
-
-interface Started {
-  readonly browser: JarBrowser;
-  readonly verifier: string;
-  readonly state: string;
-  readonly nonce: string;
-  readonly url: URL;
-}
-
-async function startSignIn(config: oidc.Configuration, extra: Record<string, string> = {}): Promise<Started> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: RP_CALLBACK,
-    scope: 'openid email profile',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-    ...extra,
-  });
-  return { browser: new JarBrowser(), verifier, state, nonce, url };
-}
-
-/** The browser part: the tool's link, our login page, sign-in, back to the tool's callback. */
-async function signInThroughPages(
-  started: Started,
-  user: { username: string; password: string },
-): Promise<{ callback: URL; loginPage: string }> {
-  const { browser } = started;
-  const origin = baseUrl();
-  const toLogin = await browser.follow(started.url.href, `${origin}/oidc/`);
-  // The provider's interaction route sends the browser on to our login page.
-  const loginPage = String(toLogin.location);
-  const uid = new URL(loginPage).searchParams.get('interaction');
-  expect(uid).toMatch(/^[\w-]+$/);
-  const signIn = await browser.request(`${origin}/api/session`, {
-    method: 'POST',
-    origin,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: user.username, password: user.password }),
-  });
-  expect(signIn.status).toBe(200);
-  const finish = await browser.request(`${origin}${interactionFinishPath(String(uid))}`, { method: 'POST', origin });
-  expect(finish.status).toBe(200);
-  const { redirectTo } = JSON.parse(finish.body) as { redirectTo: string };
-  const back = await browser.follow(redirectTo, origin);
-  expect(back.location).toMatch(new RegExp(`^${RP_CALLBACK}\\?`));
-  return { callback: new URL(String(back.location)), loginPage };
-}
 
 async function signedInTool(client = tool(), user?: { username: string; password: string; email: string }) {
   const person = user ?? (await newUser('oidc'));
