@@ -3,13 +3,17 @@ import '../lib/quiet-sdk-notice';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { integerEnv } from '../lambdas/config';
+import { startDemoTool } from '../local/demo-tool';
 import { startLocalStack } from '../local/local-stack';
 import { DEFAULT_LOCAL_FILE, writeLocalOpsFile } from '../ops/settings';
 
 async function main(): Promise<void> {
   const port = integerEnv('PORT', 3000, 0, 65535);
   process.env.POWERTOOLS_DEV ??= 'true';
-  const stack = await startLocalStack({ port, dataDir: join(__dirname, '..', '.local') });
+  // The demo support tool is registered with the provider like any tool (OIDC_CLIENTS).
+  const tool = await startDemoTool(integerEnv('DEMO_TOOL_PORT', port === 0 ? 0 : port + 1, 0, 65535));
+  const stack = await startLocalStack({ port, dataDir: join(__dirname, '..', '.local'), extraClients: [tool.client] });
+  await tool.connect(stack.url);
   const { demo } = stack.bootstrapped;
   // The ops CLI (npm run ops) finds the emulators through this file.
   writeLocalOpsFile(DEFAULT_LOCAL_FILE, stack);
@@ -17,6 +21,8 @@ async function main(): Promise<void> {
   Support Access is running locally (no AWS account; emulators on 127.0.0.1)
 
     Login page     ${stack.url}/
+    Demo tool      ${tool.url}/   (signs in through Support Access; reset the password and watch it sign out)
+    Discovery      ${stack.url}/.well-known/openid-configuration
     Inbox (web)    ${stack.sesUrl}/
     Inbox (JSON)   ${stack.url}/_local/inbox
     Queue stats    ${stack.url}/_local/queue
@@ -33,7 +39,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     rmSync(DEFAULT_LOCAL_FILE, { force: true });
-    stack.stop().then(
+    Promise.all([stack.stop(), tool.stop()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
