@@ -319,7 +319,10 @@ async function execute(parsed: Parsed, service: OpsService, io: OpsIo): Promise<
       else if (!result.changed) {
         io.out(`${result.username} was already ${enabled ? 'enabled' : 'disabled'}; nothing to change.`);
       } else if (enabled) io.out(`Enabled ${result.username}: the account can sign in again.`);
-      else io.out(`Disabled ${result.username}; ended ${result.sessionsEnded} portal session(s).`);
+      else {
+        io.out(`Disabled ${result.username}; ended ${result.sessionsEnded} portal session(s).`);
+        if (result.toolsSignedOut?.length) io.out(`Signed out of: ${result.toolsSignedOut.join(', ')}.`);
+      }
       return;
     }
   }

@@ -20,6 +20,7 @@ import {
 import type { AccountSummary, CredentialRequestRecord, CredentialRequestStatus } from '../lambdas/domain/ports';
 import { type Log, systemClock } from '../lambdas/domain/ports';
 import type { OpsSettings } from './settings';
+import { endToolSessionsFromOps } from './tool-sessions';
 
 export interface OpsService {
   readonly settings: OpsSettings;
@@ -28,7 +29,10 @@ export interface OpsService {
   approve(reference: string): Promise<Approval>;
   reject(reference: string, reason: string): Promise<{ reference: string; email: string }>;
   listUsers(): Promise<AccountSummary[]>;
-  setEnabled(login: string, enabled: boolean): Promise<{ username: string; changed: boolean; sessionsEnded: number }>;
+  setEnabled(
+    login: string,
+    enabled: boolean,
+  ): Promise<{ username: string; changed: boolean; sessionsEnded: number; toolsSignedOut: readonly string[] }>;
   close(): void;
 }
 
@@ -76,13 +80,19 @@ export function opsService(settings: OpsSettings, options: { decidedBy: string; 
       }),
     reject: (reference, reason) => rejectCredentialRequest(reference, reason, { ...decision, mailer }),
     listUsers: () => accounts.listUsers(),
-    setEnabled: (login, enabled) =>
-      setAccountEnabled(login, enabled, {
+    setEnabled: async (login, enabled) => {
+      const result = await setAccountEnabled(login, enabled, {
         accounts,
         users,
         sessions: new DynamoSessionStore(db, settings.tableName),
         log,
-      }),
+      });
+      // Disabling also signs the person out of every tool they used (back-channel logout).
+      const tools = enabled
+        ? undefined
+        : await endToolSessionsFromOps(settings, result.username, { db, cognito, base });
+      return { ...result, toolsSignedOut: tools?.notified ?? [] };
+    },
     close: () => {
       db.destroy();
       cognito.destroy();

@@ -29,6 +29,8 @@ export interface OpsSettings {
   };
   /** The OpenID Provider's key secret (name or ARN), for `keys init` and `keys rotate`. */
   readonly oidcKeysSecret?: string | undefined;
+  /** Tools the local runner registered from OIDC_CLIENTS (JSON), so `disable` can sign them out too. */
+  readonly oidcClients?: string | undefined;
   readonly tableName: string;
   readonly userPoolId: string;
   readonly loginUrl: string;
@@ -58,6 +60,7 @@ interface LocalFile {
     readonly secretsmanager?: string;
   };
   readonly oidcKeysSecret?: string | undefined;
+  readonly oidcClients?: string | undefined;
   readonly tableName: string;
   readonly userPoolId: string;
   readonly templatePrefix: string;
@@ -80,6 +83,8 @@ export function writeLocalOpsFile(path: string, stack: LocalStack, env: NodeJS.P
     region: env.AWS_REGION ?? 'eu-west-1',
     endpoints: stack.endpoints,
     oidcKeysSecret: env.OIDC_KEYS_SECRET,
+    // Local tools only (the demo tool, tests); the file is readable by its owner only.
+    oidcClients: env.OIDC_CLIENTS,
     tableName: stack.bootstrapped.tableName,
     userPoolId: stack.bootstrapped.userPoolId,
     templatePrefix: stack.bootstrapped.templatePrefix,
@@ -121,6 +126,7 @@ export function readLocalSettings(path: string = DEFAULT_LOCAL_FILE): OpsSetting
     region: file.region,
     local: file.endpoints,
     oidcKeysSecret: file.oidcKeysSecret,
+    oidcClients: file.oidcClients,
     tableName: file.tableName,
     userPoolId: file.userPoolId,
     loginUrl: loginUrl(file.siteUrl),

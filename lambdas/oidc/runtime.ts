@@ -1,6 +1,9 @@
 // The provider as a function container holds it: configuration read once, the key set read from
 // Secrets Manager and reloaded every few minutes (so a rotation reaches every container), one
 // Provider per key set. Used by the provider function and by the handlers that end sessions.
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Provider from 'oidc-provider';
 import { cognitoClient, dynamoDocumentClient, secretsManagerClient } from '../adapters/aws-clients';
 import { CognitoProviderAccounts } from '../adapters/cognito-provider-accounts';
@@ -28,15 +31,28 @@ export interface ProviderRuntime {
   endSessionsOf(usernameOrSub: string, log: Log): Promise<EndedSessions | undefined>;
 }
 
-export function createProviderRuntime(env: Record<string, string | undefined> = process.env): ProviderRuntime {
+/** SDK clients to use instead of the handlers' own (the ops CLI brings its credentials and endpoints). */
+export interface RuntimeClients {
+  readonly documentClient?: DynamoDBDocumentClient;
+  readonly cognito?: CognitoIdentityProviderClient;
+  readonly secretsManager?: SecretsManagerClient;
+}
+
+export function createProviderRuntime(
+  env: Record<string, string | undefined> = process.env,
+  clients: RuntimeClients = {},
+): ProviderRuntime {
   const site = siteConfig(env);
   const tableName = requiredEnv('TABLE_NAME', env);
   const userPoolId = requiredEnv('USER_POOL_ID', env);
-  const keyStore = new SecretsManagerKeyStore(secretsManagerClient(), requiredEnv('OIDC_KEYS_SECRET', env));
+  const keyStore = new SecretsManagerKeyStore(
+    clients.secretsManager ?? secretsManagerClient(),
+    requiredEnv('OIDC_KEYS_SECRET', env),
+  );
   const staticClients: ClientMetadataInput[] = parseClients(env.OIDC_CLIENTS);
-  const db = dynamoDocumentClient();
+  const db = clients.documentClient ?? dynamoDocumentClient();
   const storage = new DynamoOidcStorage(db, tableName);
-  const accounts = new CognitoProviderAccounts(cognitoClient(), userPoolId);
+  const accounts = new CognitoProviderAccounts(clients.cognito ?? cognitoClient(), userPoolId);
   const sessions = new DynamoSessionStore(db, tableName);
 
   const sessionCookie = cookieName('session', site.secureCookies);

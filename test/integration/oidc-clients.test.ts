@@ -4,7 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import * as oidc from 'openid-client';
 import { runOps } from '../../ops/cli';
 import { readLocalSettings } from '../../ops/settings';
-import { JarBrowser, RP_CALLBACK } from '../support/oidc-relying-party';
+import { JarBrowser, type ReceivedLogout, RP_CALLBACK, type TestClient } from '../support/oidc-relying-party';
 import { baseUrl, newUser } from './helpers';
 import { configFor, signInThroughPages, startSignIn } from './oidc-helpers';
 
@@ -24,7 +24,10 @@ function field(lines: string[], label: string): string {
   return String(line?.slice(line.indexOf(':') + 1).trim());
 }
 
-async function signInWith(client: { client_id: string; client_secret: string }) {
+async function signInWith(
+  client: { client_id: string; client_secret: string },
+  person?: { username: string; password: string },
+) {
   const config = await configFor({
     ...client,
     client_name: 'x',
@@ -32,7 +35,7 @@ async function signInWith(client: { client_id: string; client_secret: string }) 
     post_logout_redirect_uris: [],
   });
   const started = await startSignIn(config);
-  const { callback } = await signInThroughPages(started, await newUser('ops-tool'));
+  const { callback } = await signInThroughPages(started, person ?? (await newUser('ops-tool')));
   return oidc.authorizationCodeGrant(config, callback, {
     pkceCodeVerifier: started.verifier,
     expectedState: started.state,
@@ -121,6 +124,27 @@ describe('ops: clients', () => {
       expect(result.err.join(' ')).not.toBe('');
     }
     expect((await ops('clients', '--json')).out.join('')).toBe(before);
+  });
+});
+
+describe('ops: disable', () => {
+  it('signs the person out of the tools they used (back-channel logout) and their tokens stop working', async () => {
+    const tool = (JSON.parse(String(process.env.SUPPORT_ACCESS_OIDC_CLIENTS)) as TestClient[])[0] as TestClient;
+    const person = await newUser('disabled');
+    const tokens = await signInWith(tool, person);
+    const sub = String(tokens.claims()?.sub);
+    const before = Date.now();
+    const disabled = await ops('disable', person.username);
+    expect(disabled.code).toBe(0);
+    expect(disabled.out.join(' ')).toContain(`Signed out of: ${tool.client_id}.`);
+    const received = (await (await fetch(String(process.env.SUPPORT_ACCESS_LOGOUT_SINK))).json()) as ReceivedLogout[];
+    const mine = received.filter((entry) => entry.clientId === tool.client_id && entry.at >= before);
+    const subs = mine.map(
+      (entry) => JSON.parse(Buffer.from(String(entry.logoutToken.split('.')[1]), 'base64url').toString()).sub,
+    );
+    expect(subs).toContain(sub);
+    const config = await configFor(tool);
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, sub)).rejects.toThrow();
   });
 });
 
