@@ -20,7 +20,6 @@ import {
 import type { AccountSummary, CredentialRequestRecord, CredentialRequestStatus } from '../lambdas/domain/ports';
 import { type Log, systemClock } from '../lambdas/domain/ports';
 import type { OpsSettings } from './settings';
-import { endToolSessionsFromOps } from './tool-sessions';
 
 export interface OpsService {
   readonly settings: OpsSettings;
@@ -88,9 +87,11 @@ export function opsService(settings: OpsSettings, options: { decidedBy: string; 
         log,
       });
       // Disabling also signs the person out of every tool they used (back-channel logout).
-      const tools = enabled
+      // Loaded only here: the provider engine would add seconds to every other command's start.
+      const toolSessions = enabled
         ? undefined
-        : await endToolSessionsFromOps(settings, result.username, { db, cognito, base });
+        : ((await import(`./tool-sessions${''}`)) as typeof import('./tool-sessions.js'));
+      const tools = await toolSessions?.endToolSessionsFromOps(settings, result.username, { db, cognito, base });
       return { ...result, toolsSignedOut: tools?.notified ?? [] };
     },
     close: () => {
