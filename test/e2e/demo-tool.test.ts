@@ -62,6 +62,24 @@ async function signIn(page: Page, lang: 'en' | 'it', user: { username: string; p
 }
 
 describe.each(cases)('the demo tool in %s', (locale, lang, t) => {
+  it('after a direct sign-in, the signed-in page offers to continue to the tool', async () => {
+    const user = await newUser(`direct-${lang}`);
+    const context = await browser().newContext({ locale, viewport: { width: 412, height: 823 } });
+    const page = await context.newPage();
+    await page.goto(`${stack().url}/`);
+    await page.locator('#username').fill(user.username);
+    await page.locator('#password').fill(user.password);
+    await page.getByRole('button', { name: catalogue[lang].page['login.submit'], exact: true }).click();
+    await page.waitForURL((url) => url.pathname.endsWith('/signed-in'));
+    const name = catalogue[lang].script['signedIn.continueTo'].replace('{name}', 'Demo support tool');
+    const link = page.getByRole('link', { name });
+    await expect(link.getAttribute('href')).resolves.toBe(`${demoToolUrl()}/`);
+    await expectAccessible(page, `signed in, with a tool to continue to (${lang})`);
+    await link.click();
+    await page.waitForURL((url) => url.origin === demoToolUrl());
+    await context.close();
+  });
+
   it('signs in through our login page, then signs out through the provider', async () => {
     const user = await newUser(`tool-${lang}`);
     const { page, errors } = await openTool(browser(), locale);
