@@ -4,13 +4,21 @@ import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { integerEnv } from '../lambdas/config';
+import { startDemoTool } from '../local/demo-tool';
 import { startLocalStack } from '../local/local-stack';
 import { DEFAULT_LOCAL_FILE, writeLocalOpsFile } from '../ops/settings';
 
 async function main(): Promise<void> {
   const port = integerEnv('PORT', 3000, 0, 65535);
   process.env.POWERTOOLS_DEV ??= 'true';
-  const stack = await startLocalStack({ port, dataDir: join(__dirname, '..', '.local', 'state') });
+  // The demo support tool is registered with the provider like any tool (OIDC_CLIENTS).
+  const tool = await startDemoTool(integerEnv('DEMO_TOOL_PORT', port === 0 ? 0 : port + 1, 0, 65535));
+  const stack = await startLocalStack({
+    port,
+    dataDir: join(__dirname, '..', '.local', 'state'),
+    extraClients: [tool.client],
+  });
+  await tool.connect(stack.url);
   const { demo } = stack.bootstrapped;
   // The ops CLI (npm run ops) finds the emulators through this file.
   writeLocalOpsFile(DEFAULT_LOCAL_FILE, stack);
@@ -18,6 +26,8 @@ async function main(): Promise<void> {
   Support Access is running locally (no AWS account; emulators on 127.0.0.1)
 
     Login page     ${stack.url}/
+    Demo tool      ${tool.url}/   (signs in through Support Access; reset the password and watch it sign out)
+    Discovery      ${stack.url}/.well-known/openid-configuration
     Inbox (web)    ${stack.sesUrl}/
     Inbox (JSON)   ${stack.url}/_local/inbox
     Queue stats    ${stack.url}/_local/queue
@@ -37,7 +47,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     rmSync(DEFAULT_LOCAL_FILE, { force: true });
-    stack.stop().then(
+    Promise.all([stack.stop(), tool.stop()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

@@ -6,11 +6,12 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { tableKeys } from '../lambdas/adapters/dynamodb-store';
 import type { EmailTemplateId } from '../lambdas/definitions/email-templates';
-import { type apiRoutes, queueConsumers } from '../lambdas/definitions/routes';
+import { type apiRoutes, type providerFunction, queueConsumers } from '../lambdas/definitions/routes';
 
 export type HandlerName =
   | (typeof apiRoutes)[keyof typeof apiRoutes]['handler']
-  | (typeof queueConsumers)[keyof typeof queueConsumers]['handler'];
+  | (typeof queueConsumers)[keyof typeof queueConsumers]['handler']
+  | (typeof providerFunction)['handler'];
 
 type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem';
 type UserPoolAction =
@@ -39,6 +40,8 @@ export interface FunctionAccess {
   readonly sendEmails?: readonly EmailTemplateId[];
   /** Announces credential requests to the ops address (sets OPS_EMAIL and OPS_COMMAND_ARGS). */
   readonly notifyOps?: true;
+  /** secretsmanager:GetSecretValue on the OpenID Provider's key secret (sets OIDC_KEYS_SECRET). */
+  readonly readProviderKeys?: true;
 }
 
 // Every HTTP handler counts requests per source IP first: an atomic UpdateItem on a RATE# item.
@@ -52,9 +55,12 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
     userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers'],
     sendEmails: ['resetLink'],
   },
-  // Claims the link, ends the user's sessions (here and in Cognito), records the temporary
-  // password's hash, sets it in Cognito, revokes the other links.
+  // Claims the link, ends the user's sessions (here, in Cognito and in the tools: the provider's
+  // sessions and grants found through the byUser index, a back-channel logout token signed with
+  // the provider's key), records the temporary password's hash, sets it in Cognito, revokes the
+  // other links.
   'password-reset-confirm': {
+    readProviderKeys: true,
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     queryUserIndex: true,
     // The link holds a username (never an address), so the account is read with AdminGetUser only.
@@ -83,7 +89,24 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
   // Reads the session and the credential generation, slides the idle timeout (UpdateItem), deletes
   // a dead session.
   'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
-  'session-delete': { table: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
+  // Ends the session; reads it first to know whose tool sessions to end too (the account's sub
+  // by AdminGetUser, its provider sessions and grants by the byUser index, the tools' registrations,
+  // a logout token signed with the provider's key).
+  'session-delete': {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    queryUserIndex: true,
+    userPool: ['cognito-idp:AdminGetUser'],
+    readProviderKeys: true,
+  },
+  // The OpenID Provider: its models in the table (codes, tokens, sessions, grants, registered
+  // clients; consumed in place, listed by grant and account through the byUser index), the
+  // Support Access session that answers a login, the person's claims (AdminGetUser), its keys.
+  'oidc-provider': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    queryUserIndex: true,
+    userPool: ['cognito-idp:AdminGetUser'],
+    readProviderKeys: true,
+  },
   // Stores the request and lists it under its address (or removes both again when the ops email
   // fails), reads the address's pending requests with one GetItem (no index query: bounded work),
   // flags an existing account (ListUsers), tells ops.
@@ -114,6 +137,8 @@ export interface AccessTargets {
   readonly table: { readonly tableName: string; readonly tableArn: string };
   readonly userPool: { readonly userPoolId: string; readonly userPoolArn: string; readonly clientId: string };
   readonly resetQueue: { readonly queueUrl: string; readonly queueArn: string };
+  /** The OpenID Provider's key set (signing and cookie keys), one Secrets Manager secret. */
+  readonly providerKeys: { readonly secretArn: string };
   /** Where credential requests are announced, and how the ops CLI reaches this stack. */
   readonly ops: { readonly email: string; readonly commandArgs: string };
   readonly mail: {
@@ -143,6 +168,7 @@ export function environmentFor(access: FunctionAccess, targets: AccessTargets): 
       ? { USER_POOL_ID: targets.userPool.userPoolId, USER_POOL_CLIENT_ID: targets.userPool.clientId }
       : {}),
     ...(access.sendToResetQueue ? { RESET_QUEUE_URL: targets.resetQueue.queueUrl } : {}),
+    ...(access.readProviderKeys ? { OIDC_KEYS_SECRET: targets.providerKeys.secretArn } : {}),
     ...(access.notifyOps ? { OPS_EMAIL: targets.ops.email, OPS_COMMAND_ARGS: targets.ops.commandArgs } : {}),
     ...(access.sendEmails
       ? {
@@ -176,6 +202,14 @@ export function policyStatementsFor(
   }
   if (access.sendToResetQueue) {
     statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [targets.resetQueue.queueArn] }));
+  }
+  if (access.readProviderKeys) {
+    statements.push(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [targets.providerKeys.secretArn],
+      }),
+    );
   }
   if (access.sendEmails && access.sendEmails.length > 0) {
     const stack = Stack.of(scope);

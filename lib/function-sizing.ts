@@ -13,7 +13,7 @@
 //   (README, "Rough monthly cost").
 // - The reset worker: 256 MB. Nobody waits on it: the email goes out seconds later either way.
 // - The origin-verify authorizer: 128 MB. A bundle of a few hundred bytes, answered from API
-//   Gateway's cache for an hour.
+//   Gateway's cache (ORIGIN_SECRET_CACHE_SECONDS).
 import type { HandlerName } from './function-access';
 
 export const API_FUNCTION_MEMORY_MB = 512;

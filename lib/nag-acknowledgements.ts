@@ -15,6 +15,7 @@ export interface AcknowledgedParts {
   readonly site: Site;
   /** The web ACL in front of the distribution, if any (imported or the edge stack's). */
   readonly webAclArn: string | undefined;
+  readonly providerKeys: IConstruct;
 }
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -33,7 +34,7 @@ function resource(scope: IConstruct, path = 'Resource'): IConstruct {
 }
 
 export function acknowledgeFindings(parts: AcknowledgedParts): void {
-  const { stack, config, users, site, webAclArn } = parts;
+  const { stack, config, users, site, webAclArn, providerKeys } = parts;
 
   // COG1 wants upper case, digits and symbols required; the policy chooses length instead.
   const composition = [
@@ -58,6 +59,12 @@ export function acknowledgeFindings(parts: AcknowledgedParts): void {
     resource(users.userPool),
     'COG8',
     'The Plus plan (threat protection) bills every monthly active user. The pool is reached only through the API: its one app client allows only ADMIN_USER_PASSWORD_AUTH (IAM-signed AdminInitiateAuth) with a client secret the signing-in functions read at run time, and lets users write no attributes; in front of it the API keeps PreventUserExistenceErrors, stage throttling and its own failure-counting sign-in limits with backoff (lambdas/domain/sign-in-limits.ts). Revisit if sign-in abuse shows up in the logs.',
+  );
+
+  acknowledge(
+    resource(providerKeys),
+    'SMG4',
+    'The OpenID Provider key set is rotated by `npm run ops -- keys rotate`, which publishes a new key one rotation before it signs and keeps the old one until its tokens expire; a Secrets Manager rotation function would replace the key at once and break tokens in flight (README: Connect your support tool).',
   );
 
   const distribution = resource(site.distribution);

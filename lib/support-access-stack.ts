@@ -56,6 +56,7 @@ export class SupportAccessStack extends Stack {
   readonly dashboard: OperationsDashboard;
   readonly domainRecords: DomainRecords | undefined;
   readonly canary: WalkCanary | undefined;
+  readonly providerKeys: Secret;
 
   constructor(scope: Construct, id: string, props: SupportAccessStackProps) {
     super(scope, id, { ...props, crossRegionReferences: true });
@@ -113,6 +114,12 @@ export class SupportAccessStack extends Stack {
           })
         : undefined;
 
+    // The OpenID Provider's signing and cookie keys. Created empty of keys: `npm run ops -- keys
+    // init` writes the first key set, `keys rotate` the next ones (README: Connect your support tool).
+    this.providerKeys = new Secret(this, 'OidcProviderKeys', {
+      description: 'Support Access: OpenID Provider keys (npm run ops -- keys init | rotate)',
+    });
+
     const targets: AccessTargets = {
       site: {
         siteUrl: this.site.siteUrl,
@@ -131,6 +138,7 @@ export class SupportAccessStack extends Stack {
         clientId: this.users.client.userPoolClientId,
       },
       resetQueue: this.resetQueue.queue,
+      providerKeys: { secretArn: this.providerKeys.secretArn },
       ops: { email: config.opsEmail, commandArgs: `--stack ${this.stackName} --region ${this.region}` },
       mail: {
         senderEmail: this.mail.senderEmail,
@@ -224,9 +232,17 @@ export class SupportAccessStack extends Stack {
     new CfnOutput(this, 'EmailConfigurationSet', { value: this.mail.configurationSet.configurationSetName });
     new CfnOutput(this, 'PortalName', { value: config.portalName });
     new CfnOutput(this, 'PrimaryColour', { value: config.primaryColour });
+    new CfnOutput(this, 'OidcKeysSecret', { value: this.providerKeys.secretArn });
     new CfnOutput(this, 'TemporaryPasswordMinutes', { value: String(config.temporaryPasswordMinutes) });
 
-    acknowledgeFindings({ stack: this, config, users: this.users, site: this.site, webAclArn });
+    acknowledgeFindings({
+      stack: this,
+      config,
+      users: this.users,
+      site: this.site,
+      webAclArn,
+      providerKeys: this.providerKeys,
+    });
     applyStagePolicy(this, config);
   }
 }

@@ -10,7 +10,7 @@ import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { portalDefaults } from '../lambdas/definitions/portal';
-import { type ApiRoute, apiRoutes, queueConsumers } from '../lambdas/definitions/routes';
+import { type ApiRoute, apiRoutes, providerFunction, queueConsumers } from '../lambdas/definitions/routes';
 import { problem } from '../lambdas/http/responses';
 import { buildSite } from '../lib/site-build';
 import { PAGE_SECURITY_HEADERS } from '../lib/site-headers';
@@ -33,6 +33,8 @@ import { IamEnforcer } from './iam/iam-enforcer';
 import { functionPolicies, LOCAL_REGION, templateSettings } from './iam/template-policies';
 import { loadTemplate } from './iam/template-source';
 import { LocalQueue } from './local-queue';
+import { isProviderPath, localProviderClients } from './oidc-local';
+import { createKeySecret, startSecretsManager } from './secrets-manager';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -46,6 +48,8 @@ export interface LocalStackOptions {
   readonly bundleCacheDir?: string;
   /** Delay before a failed queue message is delivered again (SQS: the visibility timeout). */
   readonly queueRetryDelayMs?: number;
+  /** Tools to register besides OIDC_CLIENTS (the demo tool). */
+  readonly extraClients?: readonly Record<string, unknown>[];
   /** Puts a fault-injecting proxy before each service, driven by POST /_local/faults (tests only). */
   readonly faultInjection?: boolean;
   /** Appends each (function, action, allowed) the IAM proxies see to this file, as JSON lines. */
@@ -57,7 +61,12 @@ export interface LocalStack {
   readonly sesUrl: string;
   readonly bootstrapped: Bootstrapped;
   readonly queue: LocalQueue;
-  readonly endpoints: { readonly dynamodb: string; readonly cognito: string; readonly ses: string };
+  readonly endpoints: {
+    readonly dynamodb: string;
+    readonly cognito: string;
+    readonly ses: string;
+    readonly secretsmanager: string;
+  };
   /** Checks every call of the handlers against their role in the synthesized template. */
   readonly iam: IamEnforcer;
   /** Which Lambda bundles this start built, and which it reused from the cache. */
@@ -184,7 +193,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   // The same bundles the stack deploys, built while the emulators start (a second start reuses them).
   const consumer = queueConsumers.resetRequests;
-  const functionNames = [...(Object.values(apiRoutes) as ApiRoute[]).map((route) => route.handler), consumer.handler];
+  const functionNames = [
+    ...(Object.values(apiRoutes) as ApiRoute[]).map((route) => route.handler),
+    providerFunction.handler,
+    consumer.handler,
+  ];
   const bundlesReady = buildBundles(handlerEntries(functionNames), options.bundleCacheDir ?? DEFAULT_BUNDLE_CACHE);
   // Awaited below; until then a failed build must not count as an unhandled rejection.
   bundlesReady.catch(() => undefined);
@@ -192,12 +205,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The synthesized template whose role policies the proxies enforce (a cached file once synthesized).
     const templateReady = loadTemplate();
     templateReady.catch(() => undefined);
-    const [dynamo, ses, cognito] = await Promise.all([startDynamo(), startSes(), startCognito(dataDir)]);
-    started.push(dynamo, ses, cognito as RunningEmulator);
+    const [dynamo, ses, cognito, secrets] = await Promise.all([
+      startDynamo(),
+      startSes(),
+      startCognito(dataDir),
+      startSecretsManager(),
+    ]);
+    started.push(dynamo, ses, cognito as RunningEmulator, secrets);
     const template = await templateReady;
     const settings = templateSettings(template.template);
-    const endpoints = { dynamodb: dynamo.endpoint, ses: ses.endpoint, cognito: cognito.endpoint };
+    const endpoints = {
+      dynamodb: dynamo.endpoint,
+      ses: ses.endpoint,
+      cognito: cognito.endpoint,
+      secretsmanager: secrets.endpoint,
+    };
     const bootstrapped = await bootstrap(endpoints, settings.templatePrefix);
+    const keysSecret = await createKeySecret(secrets.endpoint);
 
     const queue = new LocalQueue({
       name: 'reset-requests',
@@ -274,6 +298,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: handlerEndpoints.cognito,
       AWS_ENDPOINT_URL_SESV2: handlerEndpoints.ses,
       AWS_ENDPOINT_URL_SQS: handlerEndpoints.sqs,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      OIDC_KEYS_SECRET: keysSecret,
       TABLE_NAME: bootstrapped.tableName,
       USER_POOL_ID: bootstrapped.userPoolId,
       USER_POOL_CLIENT_ID: bootstrapped.clientId,
@@ -287,6 +313,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       PORTAL_NAME: portalName,
       POWERTOOLS_SERVICE_NAME: 'support-access',
       ...options.env,
+      OIDC_CLIENTS: localProviderClients(options.env?.OIDC_CLIENTS ?? process.env.OIDC_CLIENTS, options.extraClients),
     };
 
     const bundles = await bundlesReady;
@@ -303,6 +330,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const route of Object.values(apiRoutes) as ApiRoute[]) {
       handlers.set(`${route.method} ${route.path}`, functions.get(route.handler) as LocalFunction);
     }
+    const provider = functions.get(providerFunction.handler) as LocalFunction;
     const worker = functions.get(consumer.handler) as LocalFunction;
     queue.attach((event) => worker.invoke<SQSBatchResponse>(event, { awsRequestId: randomUUID() }));
 
@@ -330,6 +358,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (req.headers.host !== host && (method === 'GET' || method === 'HEAD')) {
         res.writeHead(301, { location: `${url}${req.url ?? '/'}` });
         res.end();
+        return;
+      }
+      if (isProviderPath(path)) {
+        const body = await readBody(req);
+        if (body === undefined) {
+          writeApiGatewayResult(res, problem('payload_too_large'));
+          return;
+        }
+        const event = toApiGatewayEvent(req, body, `ANY ${path.startsWith('/oidc/') ? '/oidc/{proxy+}' : path}`);
+        writeApiGatewayResult(
+          res,
+          await provider.invoke<APIGatewayProxyStructuredResultV2>(event, { awsRequestId: randomUUID() }),
+        );
         return;
       }
       if (path === '/api' || path.startsWith('/api/')) {

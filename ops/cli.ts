@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { OpsError } from '../lambdas/domain/credential-requests';
 import type { AccountSummary, CredentialRequestRecord, CredentialRequestStatus } from '../lambdas/domain/ports';
+import { CLIENTS_USAGE, runClientsCommand } from './clients-cli';
 import { type OpsService, opsService } from './service';
 import {
   DEFAULT_LOCAL_FILE,
@@ -40,6 +41,8 @@ Accounts
   users                                               list the accounts
   disable <user>                                      disable an account (username or email) and end its sessions
   enable <user>                                       enable it again
+
+${CLIENTS_USAGE}
 
 Target (default: the local runner started with npm start)
   --stack <name>       a deployed stack (default name ${DEFAULT_STACK} when --region or --profile is given)
@@ -336,7 +339,10 @@ async function execute(parsed: Parsed, service: OpsService, io: OpsIo): Promise<
       else if (!result.changed) {
         io.out(`${result.username} was already ${enabled ? 'enabled' : 'disabled'}; nothing to change.`);
       } else if (enabled) io.out(`Enabled ${result.username}: the account can sign in again.`);
-      else io.out(`Disabled ${result.username}; ended ${result.sessionsEnded} portal session(s).`);
+      else {
+        io.out(`Disabled ${result.username}; ended ${result.sessionsEnded} portal session(s).`);
+        if (result.toolsSignedOut?.length) io.out(`Signed out of: ${result.toolsSignedOut.join(', ')}.`);
+      }
       return;
     }
   }
@@ -344,6 +350,9 @@ async function execute(parsed: Parsed, service: OpsService, io: OpsIo): Promise<
 
 /** Runs one command; resolves to the exit code. Never throws. */
 export async function runOps(argv: string[], io: OpsIo, options: RunOptions = {}): Promise<number> {
+  if (argv[0] === 'clients' || argv[0] === 'keys') {
+    return runClientsCommand(argv, io, (target) => resolveSettings(target), options.settings);
+  }
   let parsed: Parsed;
   try {
     parsed = parse(argv);

@@ -33,7 +33,10 @@ export interface OpsService {
   approve(reference: string): Promise<Approval>;
   reject(reference: string, reason: string): Promise<{ reference: string; email: string }>;
   listUsers(): Promise<AccountSummary[]>;
-  setEnabled(login: string, enabled: boolean): Promise<{ username: string; changed: boolean; sessionsEnded: number }>;
+  setEnabled(
+    login: string,
+    enabled: boolean,
+  ): Promise<{ username: string; changed: boolean; sessionsEnded: number; toolsSignedOut: readonly string[] }>;
   close(): void;
 }
 
@@ -89,15 +92,23 @@ export function opsService(settings: OpsSettings, options: { decidedBy: string; 
       }),
     reject: (reference, reason) => rejectCredentialRequest(reference, reason, { ...decision, mailer }),
     listUsers: () => accounts.listUsers(),
-    setEnabled: (login, enabled) =>
-      setAccountEnabled(login, enabled, {
+    setEnabled: async (login, enabled) => {
+      const result = await setAccountEnabled(login, enabled, {
         accounts,
         users,
         sessions: new DynamoSessionStore(db, settings.tableName),
         generations: new DynamoCredentialGenerations(db, settings.tableName),
         clock: systemClock,
         log,
-      }),
+      });
+      // Disabling also signs the person out of every tool they used (back-channel logout).
+      // Loaded only here: the provider engine would add seconds to every other command's start.
+      const toolSessions = enabled
+        ? undefined
+        : ((await import(`./tool-sessions${''}`)) as typeof import('./tool-sessions.js'));
+      const tools = await toolSessions?.endToolSessionsFromOps(settings, result.username, { db, cognito, base });
+      return { ...result, toolsSignedOut: tools?.notified ?? [] };
+    },
     close: () => {
       db.destroy();
       cognito.destroy();

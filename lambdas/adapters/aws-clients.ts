@@ -4,6 +4,7 @@
 // is set; the local runner points them at the emulators. The code path is the same.
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -28,4 +29,8 @@ export function sesClient(): SESv2Client {
 
 export function sqsClient(): SQSClient {
   return new SQSClient({ requestHandler });
+}
+
+export function secretsManagerClient(): SecretsManagerClient {
+  return new SecretsManagerClient({ requestHandler });
 }

@@ -305,3 +305,19 @@ export interface CredentialMailer {
   sendWelcome(email: WelcomeEmail): Promise<void>;
   sendRejected(email: RejectedEmail): Promise<void>;
 }
+
+/** A person as the OpenID Provider describes them to tools: the claims of its ID tokens and userinfo. */
+export interface ProviderAccount {
+  /** Cognito's `sub`: stable for the person, whatever their username or email become. */
+  readonly sub: string;
+  readonly username: string;
+  readonly email: string | undefined;
+  readonly emailVerified: boolean;
+  readonly name: string | undefined;
+  readonly enabled: boolean;
+}
+
+export interface ProviderAccounts {
+  /** By username or by sub; undefined when no account has it. */
+  find(usernameOrSub: string): Promise<ProviderAccount | undefined>;
+}

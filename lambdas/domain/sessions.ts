@@ -14,6 +14,7 @@ import type {
   Clock,
   CredentialGenerations,
   Log,
+  SessionRecord,
   SessionStore,
   SignInOutcome,
   TemporaryPasswordRecord,
@@ -228,10 +229,7 @@ export async function chooseNewPassword(
  * timeout, and issued under the user's current credential generation (a reset or a disable since
  * ends it even if its record was missed). A dead session's record is removed on the way.
  */
-export async function currentSession(
-  value: string | undefined,
-  deps: SessionLookupDeps,
-): Promise<{ username: string }> {
+export async function liveSession(value: string | undefined, deps: SessionLookupDeps): Promise<SessionRecord> {
   if (!value || !isWellFormedToken(value)) throw new NotSignedIn();
   const hash = hashToken(value);
   const now = deps.clock.now();
@@ -245,7 +243,16 @@ export async function currentSession(
     throw new NotSignedIn();
   }
   if (now - session.lastSeenAt >= TOUCH_EVERY_MS) await deps.sessions.touchSession(hash, now);
-  return { username: session.username };
+  return session;
+}
+
+/** Who is signed in with this session cookie (liveSession's rules). */
+export async function currentSession(
+  value: string | undefined,
+  deps: SessionLookupDeps,
+): Promise<{ username: string }> {
+  const { username } = await liveSession(value, deps);
+  return { username };
 }
 
 export type SessionState =

@@ -6,6 +6,7 @@ import { httpHandler } from '../http/handler';
 import { jsonBody, requestLanguage } from '../http/request';
 import { json } from '../http/responses';
 import { confirmResetSchema } from '../http/schemas';
+import { endToolSessions } from '../oidc/tool-sessions';
 import {
   credentialGenerations,
   ipRateLimit,
@@ -29,7 +30,7 @@ export const handler = httpHandler(
   site.siteUrl,
   async (event, { log }) => {
     const { token, language } = jsonBody(event, confirmResetSchema);
-    await confirmPasswordReset(token, requestLanguage(event, language), {
+    const { username } = await confirmPasswordReset(token, requestLanguage(event, language), {
       users,
       generations,
       tokens,
@@ -42,6 +43,8 @@ export const handler = httpHandler(
       clock: systemClock,
       log,
     });
+    // A reset ends the person's sessions in the tools too (back-channel logout).
+    await endToolSessions(username, log);
     return json(200, {
       status: 'sent',
       message: 'New password sent via mail. Sign in with it; you will then choose a password of your own.',

@@ -9,7 +9,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { type ApiRoute, apiRoutes } from '../../lambdas/definitions/routes';
+import { type ApiRoute, apiRoutes, providerFunction } from '../../lambdas/definitions/routes';
 import { type AccessTargets, applyAccess } from '../function-access';
 import { AUTHORIZER_MEMORY_MB, functionMemoryMb } from '../function-sizing';
 import { ORIGIN_SECRET_CACHE_SECONDS, ORIGIN_VERIFY_HEADER } from '../origin-verify';
@@ -161,7 +161,24 @@ export class Api extends Construct {
       };
       this.functions.set(route.handler, fn);
     }
+    this.addProvider(targets);
     stage.routeSettings = routeSettings;
+  }
+
+  /** The OpenID Provider: one function for every path under /oidc and for discovery. */
+  private addProvider(targets: AccessTargets): void {
+    const fn = new PortalFunction(this, pascalCase(providerFunction.handler), {
+      entry: join(HANDLERS_DIR, `${providerFunction.handler}.ts`),
+      description: 'Support Access: the OpenID Provider (/oidc/*, discovery)',
+      logRetention: this.logRetention,
+      memorySize: functionMemoryMb(providerFunction.handler),
+    });
+    applyAccess(fn, providerFunction.handler, targets);
+    const integration = new HttpLambdaIntegration('OidcProviderIntegration', fn);
+    for (const path of providerFunction.paths) {
+      this.httpApi.addRoutes({ path, methods: [HttpMethod.ANY], integration, authorizer: this.authorizer });
+    }
+    this.functions.set(providerFunction.handler, fn);
   }
 }
 

@@ -6,7 +6,10 @@ import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
+  CacheCookieBehavior,
+  CacheHeaderBehavior,
   CachePolicy,
+  CacheQueryStringBehavior,
   Function as CloudFrontFunction,
   Distribution,
   FunctionCode,
@@ -32,7 +35,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwners
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { API_PREFIX } from '../../lambdas/definitions/routes';
+import { API_PREFIX, providerFunction } from '../../lambdas/definitions/routes';
 import type { AppConfig } from '../app-config';
 import { ORIGIN_VERIFY_HEADER } from '../origin-verify';
 import { type BuiltSite, buildSite } from '../site-build';
@@ -146,6 +149,49 @@ export class Site extends Construct {
     const stack = Stack.of(this);
     const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
 
+    // Only the API's id and region: the routes and functions, which need the site URL, are
+    // not referenced here, so there is no dependency cycle.
+    const apiOrigin = new HttpOrigin(apiDomain, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
+    });
+    const apiRequests = new OriginRequestPolicy(this, 'ApiOriginRequests', {
+      originRequestPolicyName: `${props.globalNamePrefix}-ApiOriginRequests`,
+      comment: 'Support Access API: the viewer headers the handlers read, and the viewer address',
+      // Exactly what the handlers read. CloudFront-Viewer-Address carries the viewer's IP for
+      // the per-IP rate limits (API Gateway itself sees CloudFront's address); Host is left
+      // out, since it would name CloudFront's domain to API Gateway, which could not route it.
+      headerBehavior: OriginRequestHeaderBehavior.allowList(...API_VIEWER_HEADERS),
+      cookieBehavior: OriginRequestCookieBehavior.all(),
+      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
+    });
+    const apiBehavior = {
+      origin: apiOrigin,
+      // A redirect would turn a POST into a GET; plain http is refused instead.
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: apiRequests,
+      responseHeadersPolicy: this.apiHeaders,
+    };
+    // Tools send their client secret (token endpoint) and access tokens (userinfo) in the
+    // Authorization header, which CloudFront forwards only when a cache policy names it; nothing
+    // is kept (the provider marks its answers no-store, and the TTLs are zero by default).
+    const providerBehavior = {
+      ...apiBehavior,
+      cachePolicy: new CachePolicy(this, 'ProviderRequests', {
+        cachePolicyName: `${props.globalNamePrefix}-ProviderRequests`,
+        comment: 'Support Access OpenID Provider: forwards Authorization, caches nothing',
+        defaultTtl: Duration.seconds(0),
+        minTtl: Duration.seconds(0),
+        maxTtl: Duration.seconds(1),
+        headerBehavior: CacheHeaderBehavior.allowList('Authorization'),
+        queryStringBehavior: CacheQueryStringBehavior.all(),
+        cookieBehavior: CacheCookieBehavior.none(),
+      }),
+    };
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Support Access',
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -170,30 +216,9 @@ export class Site extends Construct {
         functionAssociations: [{ function: this.routing, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
-        [`${API_PREFIX}/*`]: {
-          // Only the API's id and region: the routes and functions, which need the site URL, are
-          // not referenced here, so there is no dependency cycle.
-          origin: new HttpOrigin(apiDomain, {
-            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-            originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-            customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
-          }),
-          // A redirect would turn a POST into a GET; plain http is refused instead.
-          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: AllowedMethods.ALLOW_ALL,
-          cachePolicy: CachePolicy.CACHING_DISABLED,
-          originRequestPolicy: new OriginRequestPolicy(this, 'ApiOriginRequests', {
-            originRequestPolicyName: `${props.globalNamePrefix}-ApiOriginRequests`,
-            comment: 'Support Access API: the viewer headers the handlers read, and the viewer address',
-            // Exactly what the handlers read. CloudFront-Viewer-Address carries the viewer's IP for
-            // the per-IP rate limits (API Gateway itself sees CloudFront's address); Host is left
-            // out, since it would name CloudFront's domain to API Gateway, which could not route it.
-            headerBehavior: OriginRequestHeaderBehavior.allowList(...API_VIEWER_HEADERS),
-            cookieBehavior: OriginRequestCookieBehavior.all(),
-            queryStringBehavior: OriginRequestQueryStringBehavior.all(),
-          }),
-          responseHeadersPolicy: this.apiHeaders,
-        },
+        [`${API_PREFIX}/*`]: apiBehavior,
+        // The OpenID Provider answers on the same origin (the issuer): its paths go to the API too.
+        ...Object.fromEntries(providerFunction.cloudFrontPatterns.map((pattern) => [pattern, providerBehavior])),
       },
     });
 

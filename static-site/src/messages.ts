@@ -146,6 +146,10 @@ const en = {
     'rule.not_common': 'Not a commonly used password',
 
     'signedIn.as': 'You are signed in as {username}.',
+    'signedIn.continueTo': 'Continue to {name}',
+    'signedIn.toTool': 'Taking you back to the tool…',
+    'login.toolExpired': 'The sign-in for your tool took too long. Go back to the tool and start again.',
+    'login.forTool': 'Sign in to continue to your tool.',
 
     'requestCredential.sentHeading': 'Request received',
     'requestCredential.sent': 'Thank you: we have received your request.',
@@ -348,6 +352,10 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'rule.not_common': 'Non una password di uso comune',
 
     'signedIn.as': 'Hai effettuato l’accesso come {username}.',
+    'signedIn.continueTo': 'Continua su {name}',
+    'signedIn.toTool': 'Ti riportiamo allo strumento…',
+    'login.toolExpired': 'L’accesso per il tuo strumento ha richiesto troppo tempo. Torna allo strumento e ricomincia.',
+    'login.forTool': 'Accedi per continuare sul tuo strumento.',
 
     'requestCredential.sentHeading': 'Richiesta ricevuta',
     'requestCredential.sent': 'Grazie: abbiamo ricevuto la tua richiesta.',

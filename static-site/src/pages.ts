@@ -23,6 +23,7 @@ import {
   showFormError,
   whileBusy,
 } from './dom';
+import { continueInteraction, rememberInteraction, showTools } from './interaction';
 import { format, type ScriptKey } from './messages';
 import { text } from './text';
 
@@ -80,6 +81,13 @@ export function loginPage(): void {
     notice.textContent = text['login.sessionEnded'];
     notice.hidden = false;
   }
+  const interaction = rememberInteraction(location.search);
+  if (interaction !== 'none') {
+    notice.textContent = text[interaction === 'expired' ? 'login.toolExpired' : 'login.forTool'];
+    notice.hidden = false;
+  }
+  // Already signed in: straight back to the tool.
+  if (interaction === 'pending') void continueInteraction();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const button = submitButton(form);
@@ -394,6 +402,11 @@ export function newPasswordPage(): void {
 export function signedInPage(): void {
   const who = byId('who');
   const signOut = byId<HTMLButtonElement>('sign-out');
+  // Signed in for a tool: back to it. Otherwise offer the tools there are.
+  void continueInteraction().then((continuing) => {
+    if (continuing) who.textContent = text['signedIn.toTool'];
+    else void showTools(byId<HTMLUListElement>('tools'));
+  });
   void callApi<{ username?: string; challenge?: string }>('GET', apiRoutes.getSession.path).then((result) => {
     if (result.ok && result.body.challenge === 'NEW_PASSWORD_REQUIRED') {
       // Half-way through a temporary-password sign-in: the next step is choosing a password.

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
+import { apiRoutes, providerFunction, queueConsumers } from '../../lambdas/definitions/routes';
 import { MAX_BUNDLE_BYTES } from '../../lib/bundling';
 import type { SupportAccessStack } from '../../lib/support-access-stack';
 import { type BundleSet, buildBundles, bundledPackages, handlerEntries } from '../../local/bundles';
@@ -44,6 +44,7 @@ const AUTHORIZER = 'origin-verify-authorizer';
 const localFunctions: string[] = [
   ...Object.values(apiRoutes).map((route) => route.handler),
   queueConsumers.resetRequests.handler,
+  providerFunction.handler,
 ];
 const ROTATION = 'origin-secret-rotation';
 const expectedFunctions = [...localFunctions, AUTHORIZER, ROTATION];
@@ -87,7 +88,7 @@ function functionOf(name: string): CfnFunction {
   return fn.node.defaultChild as CfnFunction;
 }
 
-test('the stack has exactly one function per route, the queue worker, the authorizer and the secret rotation', () => {
+test('the stack has exactly one function per route, the queue worker, the provider, the authorizer and the secret rotation', () => {
   expect(
     Object.keys(resources).filter(
       (id) => resources[id]?.Type === 'AWS::Lambda::Function' && propertiesOf(id).Runtime === 'nodejs24.x',

@@ -35,6 +35,7 @@ test('the default deployment passes, with exactly the accepted findings, each wi
       'AwsSolutions-COG8 on UsersUserPool',
       // GetRandomPassword (the rotation's new value) has no resource to scope to.
       'AwsSolutions-IAM5[Resource::*] on OriginSecretRotationFunctionRoleDefaultPolicy',
+      'AwsSolutions-SMG4 on OidcProviderKeys',
       'AwsSolutions-CFR1 on SiteDistribution',
       'AwsSolutions-CFR2 on SiteDistribution',
       'AwsSolutions-CFR4 on SiteDistribution',

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { lifetimeDefaults } from '../../lambdas/definitions/lifetimes';
 import { passwordPolicy } from '../../lambdas/definitions/password-policy';
-import { type ApiRoute, apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
+import { type ApiRoute, apiRoutes, providerFunction, queueConsumers } from '../../lambdas/definitions/routes';
 import { emailTemplateContents } from '../../lib/email-template-files';
 import { ORIGIN_SECRET_CACHE_SECONDS } from '../../lib/origin-verify';
 import { CONTENT_SECURITY_POLICY, HSTS_SECONDS } from '../../lib/site-headers';
@@ -102,7 +102,7 @@ describe('site bucket and CloudFront', () => {
       ResponseHeadersPolicyId: { Ref: logicalId(stack.site.pageHeaders) },
       FunctionAssociations: [{ EventType: 'viewer-request' }],
     });
-    expect(config.CacheBehaviors).toHaveLength(1);
+    expect(config.CacheBehaviors).toHaveLength(1 + providerFunction.cloudFrontPatterns.length);
     const api = config.CacheBehaviors[0];
     expect(api).toMatchObject({
       PathPattern: '/api/*',
@@ -223,7 +223,10 @@ describe('site bucket and CloudFront', () => {
 describe('API', () => {
   test('every route from routes.ts exists, behind the origin-verify authorizer, on its own function', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
-    const expected = (Object.values(apiRoutes) as ApiRoute[]).map((r) => `${r.method} ${r.path}`).sort();
+    const expected = [
+      ...(Object.values(apiRoutes) as ApiRoute[]).map((r) => `${r.method} ${r.path}`),
+      ...providerFunction.paths.map((path) => `ANY ${path}`),
+    ].sort();
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(expected);
     const authorizerId = only(template.findResources('AWS::ApiGatewayV2::Authorizer'));
     expect(authorizerId.Properties).toMatchObject({
@@ -237,7 +240,8 @@ describe('API', () => {
     const targets = Object.values(template.findResources('AWS::ApiGatewayV2::Integration')).map((i) =>
       render(i.Properties.IntegrationUri),
     );
-    expect(new Set(targets).size).toBe(expected.length);
+    // One function per API route, and one for all the provider's paths.
+    expect(new Set(targets).size).toBe(Object.keys(apiRoutes).length + 1);
     for (const route of Object.values(apiRoutes) as ApiRoute[]) {
       const fn = stack.api.functions.get(route.handler);
       expect(fn).toBeDefined();
@@ -261,6 +265,7 @@ describe('functions', () => {
   const handlerNames = [
     ...(Object.values(apiRoutes) as ApiRoute[]).map((r) => r.handler),
     queueConsumers.resetRequests.handler,
+    providerFunction.handler,
   ];
 
   function functionOf(handler: string) {
@@ -325,7 +330,9 @@ describe('functions', () => {
       'ses:SendEmail identity example.com',
       'ses:SendEmail identity no-reply@example.com',
       'ses:SendEmail template new-password',
-    ],
+      // Ends the person's sessions in the tools: a logout token signed with the provider's key.
+      'secretsmanager:GetSecretValue provider keys',
+    ].sort(),
     // Signs in through the admin flow with the client secret it reads; counts failures; replaces
     // the browser's previous session.
     'session-create': [
@@ -348,7 +355,24 @@ describe('functions', () => {
     ],
     // Reads the session and the credential generation, slides the idle timeout, deletes a dead session.
     'session-get': ['dynamodb:DeleteItem table', 'dynamodb:GetItem table', 'dynamodb:UpdateItem table'],
-    'session-delete': ['dynamodb:DeleteItem table', 'dynamodb:UpdateItem table'],
+    // Also signs the person out of the tools (back-channel logout).
+    'session-delete': [
+      'cognito-idp:AdminGetUser user pool',
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:Query byUser index',
+      'dynamodb:UpdateItem table',
+      'secretsmanager:GetSecretValue provider keys',
+    ],
+    'oidc-provider': [
+      'cognito-idp:AdminGetUser user pool',
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query byUser index',
+      'dynamodb:UpdateItem table',
+      'secretsmanager:GetSecretValue provider keys',
+    ],
     // Stores a request (deletes it again if the ops email fails), reads the address's pending
     // requests with one keyed read, flags an existing account, emails ops; nothing on the pool
     // beyond ListUsers.
@@ -373,6 +397,7 @@ describe('functions', () => {
       [`\${${logicalId(stack.users.userPool)}.Arn}`]: 'user pool',
       [`\${${logicalId(stack.resetQueue.queue)}.Arn}`]: 'reset queue',
       [`\${${ownLogs}.Arn}`]: 'own log group',
+      [`\${${logicalId(stack.providerKeys)}}`]: 'provider keys',
     };
     const ses = /^arn:aws:ses:eu-west-1:000000000000:(identity|configuration-set|template)\/(.+)$/;
     return grants
@@ -422,6 +447,32 @@ describe('functions', () => {
         expect(grant.action).not.toMatch(/\*|Scan|BatchWrite|DeleteTable|cognito-idp:AdminDelete/);
         expect(grant.resource).not.toMatch(/\*$/);
       }
+    }
+  });
+
+  test('the provider function answers every provider path and reads its keys from the secret', () => {
+    const env = (
+      propertiesOf(logicalId(functionOf(providerFunction.handler))).Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(render(env.OIDC_KEYS_SECRET)).toBe(`\${${logicalId(stack.providerKeys)}}`);
+    const config = only(template.findResources('AWS::CloudFront::Distribution')).Properties.DistributionConfig;
+    const provider = config.CacheBehaviors.filter((b: { PathPattern: string }) =>
+      (providerFunction.cloudFrontPatterns as readonly string[]).includes(b.PathPattern),
+    );
+    expect(provider).toHaveLength(providerFunction.cloudFrontPatterns.length);
+    for (const behavior of provider) {
+      expect(behavior).toMatchObject({
+        ViewerProtocolPolicy: 'https-only',
+        TargetOriginId: config.CacheBehaviors[0].TargetOriginId,
+      });
+      // Tools authenticate with the Authorization header: forwarded through the cache policy, nothing cached.
+      const policy =
+        template.findResources('AWS::CloudFront::CachePolicy')[behavior.CachePolicyId.Ref]?.Properties
+          .CachePolicyConfig;
+      expect(policy).toMatchObject({ DefaultTTL: 0, MinTTL: 0 });
+      expect(policy.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig.Headers).toEqual(['Authorization']);
     }
   });
 
@@ -576,6 +627,7 @@ describe('alarms', () => {
       'origin-secret-rotation',
       ...(Object.values(apiRoutes) as ApiRoute[]).map((r) => r.handler),
       queueConsumers.resetRequests.handler,
+      providerFunction.handler,
     ];
     expect(names.sort()).toEqual(
       [

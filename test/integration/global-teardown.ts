@@ -14,5 +14,6 @@ export default async function globalTeardown(globalConfig: RunScope): Promise<vo
     }
   } finally {
     await globalThis.__supportAccessStop?.();
+    await globalThis.__logoutSinkStop?.();
   }
 }
