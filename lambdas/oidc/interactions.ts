@@ -12,7 +12,6 @@ import { INTERACTION_PARAM, OIDC_PREFIX, oidcLifetimes, TOOLS_PATH } from '../de
 import { pages } from '../definitions/routes';
 import { NotSignedIn } from '../domain/errors';
 import type { Clock, CredentialGenerations, Log, ProviderAccounts, SessionStore } from '../domain/ports';
-import { hashToken, isWellFormedToken } from '../domain/secrets';
 import { liveSession } from '../domain/sessions';
 import { cookieName } from '../http/responses';
 import { HOME_URL } from './clients';
