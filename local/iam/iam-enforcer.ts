@@ -176,5 +176,3 @@ async function simulate(
   }
   return result.overallResult === 'Allowed';
 }
-
-export type { DescribedRequest };
