@@ -181,9 +181,17 @@ export function renderLambdaTable(lambdas: readonly LambdaFigures[]): string {
 }
 
 /** The Lambda section of BENCHMARKS.md; `npm run bench:lambdas` replaces just this part. */
+/** One line per handler that misses a Lambda target. */
+export function lambdaMissLines(lambdas: readonly LambdaFigures[]): string[] {
+  return lambdas.flatMap((l) => {
+    const missed = lambdaMisses(l);
+    return missed.length === 0 ? [] : [`${l.handler}: ${missed.join('; ')}`];
+  });
+}
+
 export function renderLambdaSection(run: LambdaRun): string {
   const table = renderLambdaTable(run.lambdas);
-  const missed = misses(table);
+  const missed = lambdaMissLines(run.lambdas);
   return `${LAMBDA_START}
 ## Lambda bundles: before and as deployed
 

@@ -1,6 +1,7 @@
 // `npm start`: the whole system on this machine, no AWS account. Ctrl-C stops everything.
 import '../lib/quiet-sdk-notice';
 import { rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { integerEnv } from '../lambdas/config';
 import { startLocalStack } from '../local/local-stack';
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
     Demo user      ${demo.username}  (${demo.email})
     Password       ${demo.password}
 
+  Lambda bundles: ${stack.bundles.built.length} built, ${stack.bundles.reused.length} reused from .local/bundles/.
+  Serving ${(performance.now() / 1000).toFixed(1)} s after launch (load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores).
   State is in memory and in .local/state/ (wiped at every start); the Lambda bundles
   are cached in .local/bundles/ (rebuilt only when a source changes). Press Ctrl-C to stop.
 `);

@@ -1,9 +1,11 @@
 // Configuration from the environment, read once when a handler module loads. A missing or bad
 // value stops the function at start with a message naming it, instead of failing a user later.
-import * as z from 'zod';
+
+import * as z from 'zod/mini';
 import { lifetimeDefaults } from './definitions/lifetimes';
 import { portalDefaults } from './definitions/portal';
 import { type RateLimits, rateLimitDefaults } from './definitions/rate-limits';
+import './http/zod-messages';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -112,19 +114,19 @@ export function userPoolConfig(env: Env = process.env): UserPoolConfig {
 }
 
 const rateLimitShape = z.strictObject({
-  limit: z.number().int().min(1).max(1_000_000),
-  windowSeconds: z.number().int().min(1).max(86_400),
+  limit: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+  windowSeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
 });
 
 const rateLimitsOverride = z.strictObject({
-  resetEmailsPerAccount: rateLimitShape.optional(),
-  signInPerAccount: rateLimitShape.optional(),
-  credentialRequestsPerEmail: rateLimitShape.optional(),
-  perIp: z
-    .strictObject(
-      Object.fromEntries(Object.keys(rateLimitDefaults.perIp).map((name) => [name, rateLimitShape.optional()])),
-    )
-    .optional(),
+  resetEmailsPerAccount: z.optional(rateLimitShape),
+  signInPerAccount: z.optional(rateLimitShape),
+  credentialRequestsPerEmail: z.optional(rateLimitShape),
+  perIp: z.optional(
+    z.strictObject(
+      Object.fromEntries(Object.keys(rateLimitDefaults.perIp).map((name) => [name, z.optional(rateLimitShape)])),
+    ),
+  ),
 });
 
 /** The defaults of definitions/rate-limits.ts, with any override from RATE_LIMITS (JSON). */

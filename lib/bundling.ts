@@ -19,7 +19,7 @@ export const lambdaBundling = {
   /**
    * Maps are written next to each bundle (index.mjs.map) as build output, without the sources, and
    * are NOT read at run time: `--enable-source-maps` adds ~30 ms to every cold start and ~200 ms to
-   * the first formatted stack. A function that wants them sets RUNTIME_SOURCE_MAPS (see PortalFunction).
+   * the first formatted stack. A function that wants them sets `sourceMapsAtRuntime` (PortalFunction).
    */
   sourcemap: true,
   sourcesContent: false,

@@ -60,6 +60,8 @@ export interface LocalStack {
   readonly endpoints: { readonly dynamodb: string; readonly cognito: string; readonly ses: string };
   /** Checks every call of the handlers against their role in the synthesized template. */
   readonly iam: IamEnforcer;
+  /** Which Lambda bundles this start built, and which it reused from the cache. */
+  readonly bundles: { readonly built: readonly string[]; readonly reused: readonly string[] };
   stop(): Promise<void>;
 }
 
@@ -284,9 +286,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
 
     const bundles = await bundlesReady;
-    if (bundles.built.length > 0) {
-      console.log(`[local] built ${bundles.built.length} Lambda bundle(s), reused ${bundles.reused.length}`);
-    }
     const functions = new Map<string, LocalFunction>();
     for (const name of functionNames) {
       const fn = new LocalFunction(name, bundles.files[name] as string, functionEnvironment);
@@ -418,6 +417,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queue,
       endpoints,
       iam,
+      bundles: { built: bundles.built, reused: bundles.reused },
       stop: async () => {
         await stopAll();
         if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -55,6 +55,7 @@ export class PortalFunction extends NodejsFunction {
       description: props.description,
       runtime: NODE_RUNTIME,
       architecture: Architecture.ARM_64,
+      // lib/function-sizing.ts chooses it per function, from the bench's measurements.
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
       role,

@@ -23,7 +23,8 @@ function startStack(): Promise<{ child: ChildProcess; info: Record<string, unkno
   });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    const timer = setTimeout(() => reject(new Error('the local stack did not start within 60 s')), 60_000);
+    // Room for building the Lambda bundles on a fresh clone of a busy 2-core machine.
+    const timer = setTimeout(() => reject(new Error('the local stack did not start within 120 s')), 120_000);
     child.once('exit', (code) => reject(new Error(`the local stack exited with code ${code} while starting`)));
     lines.once('line', (line) => {
       clearTimeout(timer);
