@@ -191,6 +191,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stopAll = async () => {
     for (const item of started.reverse()) await item.stop().catch(() => undefined);
   };
+  // The synthesized template whose role policies the proxies enforce: read from its cache, or
+  // synthesized here before anything else starts (it is CPU-bound and would slow the emulators' start).
+  const templateReady = loadTemplate();
+  templateReady.catch(() => undefined);
   // The same bundles the stack deploys, built while the emulators start (a second start reuses them).
   const consumer = queueConsumers.resetRequests;
   const functionNames = [
@@ -202,9 +206,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Awaited below; until then a failed build must not count as an unhandled rejection.
   bundlesReady.catch(() => undefined);
   try {
-    // The synthesized template whose role policies the proxies enforce (a cached file once synthesized).
-    const templateReady = loadTemplate();
-    templateReady.catch(() => undefined);
     const [dynamo, ses, cognito, secrets] = await Promise.all([
       startDynamo(),
       startSes(),

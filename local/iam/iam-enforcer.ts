@@ -6,14 +6,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { LOCAL_ADMIN_ACCESS_KEY } from './admin-key';
-import {
-  callerKey,
-  type DescribedRequest,
-  describeRequest,
-  type IamCheck,
-  type LocalService,
-  type RawRequest,
-} from './aws-requests';
+import { callerKey, describeRequest, type IamCheck, type LocalService, type RawRequest } from './aws-requests';
 import { grantedActions } from './least-privilege';
 import { type FunctionPolicies, LOCAL_ACCOUNT, type PolicyDocument } from './template-policies';
 
@@ -176,5 +169,3 @@ async function simulate(
   }
   return result.overallResult === 'Allowed';
 }
-
-export type { DescribedRequest };
