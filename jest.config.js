@@ -10,7 +10,10 @@ const swc = [
 
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // oidc-provider, openid-client and their jose/oauth4webapi are ESM only; jest's module system
+  // (unlike Node's) cannot require ESM on Node 20, so those few packages are compiled like our code.
+  transform: { '^.+\\.ts$': swc, '/node_modules/(oidc-provider|openid-client|oauth4webapi|jose)/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(oidc-provider|openid-client|oauth4webapi|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 

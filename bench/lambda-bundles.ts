@@ -1,26 +1,41 @@
-// Each Lambda handler bundled as the stack bundles it (esbuild, minified CommonJS, the AWS SDK
-// inside), against the same handler with its packages left in node_modules (the SDK loaded from
-// there, as a function without bundling would): bundle size, and module initialisation time in a
-// fresh Node process, median over runs.
+// Every Lambda handler built twice in one run: (a) the build this project deployed before issue 9
+// (minified CommonJS, default main fields, source maps read at start with --enable-source-maps) and
+// (b) the build the stack deploys now (lib/bundling.ts: ESM, module/main fields, maps not read).
+// For each: bundle size, and the median module initialisation in a fresh Node process with the
+// settings the stack gives the function, runs interleaved so a busy moment hurts both alike.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
+import { esbuildOptions, lambdaBundling, MAX_BUNDLE_BYTES } from '../lib/bundling';
 import { median } from './stats';
 
 const ROOT = join(__dirname, '..');
 const HANDLERS = join(ROOT, 'lambdas', 'handlers');
 
+export interface BuildFigures {
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  /** Median module initialisation, ms; undefined when it could not start. */
+  readonly initMs: number | undefined;
+  /** Median CPU time of the init (user + system, every thread), ms: less sensitive than wall time to a busy machine. */
+  readonly cpuMs: number | undefined;
+  /** Median resident set size right after init, MB. */
+  readonly rssMb: number | undefined;
+}
+
 export interface LambdaFigures {
   readonly handler: string;
-  readonly bundleBytes: number;
-  readonly bundleGzipBytes: number;
-  /** Median module initialisation of the bundle, ms; undefined when it could not start. */
-  readonly bundledInitMs: number | undefined;
-  readonly unbundledInitMs: number | undefined;
+  /** (a) CommonJS with --enable-source-maps, as deployed before. */
+  readonly before: BuildFigures;
+  /** (b) lib/bundling.ts, as deployed now. */
+  readonly deployed: BuildFigures;
   readonly error?: string;
 }
+
+export const LAMBDA_TARGETS = { maxBundleBytes: MAX_BUNDLE_BYTES, minInitRatio: 2 } as const;
 
 /** Plausible settings, as the stack gives them; a handler asking for another gets a stand-in. */
 const BASE_ENV: Record<string, string> = {
@@ -45,31 +60,47 @@ function standIn(name: string): string {
   return 'bench';
 }
 
-function build(entry: string, outfile: string, external: boolean): void {
+/** (a) The former NodejsFunction settings: CommonJS, minified, node24, maps without sources. */
+function buildBefore(entry: string, outfile: string): void {
   buildSync({
     entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    // The stack targets node24 (its runtime); this machine runs the measurement on its own Node.
-    target: `node${process.versions.node.split('.')[0]}`,
+    target: 'node24',
     minify: true,
-    legalComments: 'none',
+    sourcemap: true,
+    sourcesContent: false,
     logLevel: 'silent',
-    ...(external ? { packages: 'external' as const } : {}),
   });
 }
 
-/** Loads a module in a fresh Node process and returns how long require() took, in ms. */
-function initTime(file: string, env: Record<string, string>): number {
-  const script = `const t=performance.now();require(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));process.exit(0)`;
-  const out = execFileSync(process.execPath, ['-e', script], {
+/** (b) The one bundling definition the stack and the local stack use. */
+function buildDeployed(handler: string, entry: string, outdir: string): string {
+  buildSync({ ...esbuildOptions({ [handler]: entry }, outdir), logLevel: 'silent' });
+  return join(outdir, `${handler}${lambdaBundling.extension}`);
+}
+
+interface Sample {
+  readonly ms: number;
+  readonly cpu: number;
+  readonly rss: number;
+}
+
+/**
+ * Loads a bundle in a fresh Node process and returns how long the load took (the module init a
+ * cold start pays) and the memory it then holds. `esm` decides import() or require().
+ */
+function sample(file: string, esm: boolean, env: Record<string, string>): Sample {
+  const load = esm ? `await import(${JSON.stringify(pathToFileURL(file).href)})` : `require(${JSON.stringify(file)})`;
+  const script = `const c=process.cpuUsage(),t=performance.now();${load};const ms=performance.now()-t,u=process.cpuUsage(c);process.stdout.write(JSON.stringify({ms,cpu:(u.user+u.system)/1000,rss:process.memoryUsage().rss}));process.exit(0)`;
+  const out = execFileSync(process.execPath, [...(esm ? ['--input-type=module'] : []), '-e', script], {
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return Number(out);
+  return JSON.parse(out) as Sample;
 }
 
 /** Finds the environment a handler needs to start, adding stand-ins for what it asks for. */
@@ -77,7 +108,7 @@ function workingEnv(file: string): Record<string, string> {
   const env = { ...BASE_ENV };
   for (let attempt = 0; attempt < 8; attempt++) {
     try {
-      initTime(file, env);
+      sample(file, true, env);
       return env;
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? error);
@@ -89,39 +120,55 @@ function workingEnv(file: string): Record<string, string> {
   throw new Error('too many missing settings');
 }
 
-export function measureLambdas(workDir: string, runs: number): LambdaFigures[] {
-  const bundledDir = join(workDir, 'bundled');
-  // Inside the project, so require() finds node_modules for the unbundled packages.
-  const externalDir = join(ROOT, 'bench', '.work', 'unbundled');
-  mkdirSync(bundledDir, { recursive: true });
-  mkdirSync(externalDir, { recursive: true });
-  const handlers = readdirSync(HANDLERS)
+function sizes(file: string): { bytes: number; gzipBytes: number } {
+  const code = readFileSync(file);
+  return { bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+}
+
+export function handlerNames(): string[] {
+  return readdirSync(HANDLERS)
     .filter((file) => file.endsWith('.ts'))
     .map((file) => file.slice(0, -3))
     .sort();
-  return handlers.map((handler) => {
+}
+
+export function measureLambdas(workDir: string, runs: number, log: (line: string) => void = () => undefined) {
+  const beforeDir = join(workDir, 'before-cjs');
+  const deployedDir = join(workDir, 'deployed-esm');
+  mkdirSync(beforeDir, { recursive: true });
+  mkdirSync(deployedDir, { recursive: true });
+  return handlerNames().map((handler): LambdaFigures => {
     const entry = join(HANDLERS, `${handler}.ts`);
-    const bundled = join(bundledDir, `${handler}.js`);
-    const unbundled = join(externalDir, `${handler}.js`);
-    build(entry, bundled, false);
-    build(entry, unbundled, true);
-    const code = readFileSync(bundled);
-    const base = { handler, bundleBytes: code.length, bundleGzipBytes: gzipSync(code, { level: 9 }).length };
+    const beforeFile = join(beforeDir, `${handler}.js`);
+    buildBefore(entry, beforeFile);
+    const deployedFile = buildDeployed(handler, entry, deployedDir);
+    const empty = { initMs: undefined, cpuMs: undefined, rssMb: undefined };
     try {
-      const env = workingEnv(bundled);
-      const bundledTimes: number[] = [];
-      const unbundledTimes: number[] = [];
-      // Interleaved, so a busy moment on the machine hurts both alike.
+      const env = workingEnv(deployedFile);
+      const before: Sample[] = [];
+      const deployed: Sample[] = [];
       for (let run = 0; run < runs; run++) {
-        bundledTimes.push(initTime(bundled, env));
-        unbundledTimes.push(initTime(unbundled, env));
+        // As each function starts in Lambda: the former one with NODE_OPTIONS=--enable-source-maps.
+        before.push(sample(beforeFile, false, { ...env, NODE_OPTIONS: '--enable-source-maps' }));
+        deployed.push(sample(deployedFile, true, env));
       }
-      return { ...base, bundledInitMs: median(bundledTimes), unbundledInitMs: median(unbundledTimes) };
+      const figures = (samples: Sample[]) => ({
+        initMs: median(samples.map((s) => s.ms)),
+        cpuMs: median(samples.map((s) => s.cpu)),
+        rssMb: median(samples.map((s) => s.rss)) / (1024 * 1024),
+      });
+      const result = {
+        handler,
+        before: { ...sizes(beforeFile), ...figures(before) },
+        deployed: { ...sizes(deployedFile), ...figures(deployed) },
+      };
+      log(`  ${handler}: ${JSON.stringify(result)}`);
+      return result;
     } catch (error) {
       return {
-        ...base,
-        bundledInitMs: undefined,
-        unbundledInitMs: undefined,
+        handler,
+        before: { ...sizes(beforeFile), ...empty },
+        deployed: { ...sizes(deployedFile), ...empty },
         error: error instanceof Error ? error.message : String(error),
       };
     }

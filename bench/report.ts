@@ -1,6 +1,6 @@
 // Turns the bench's figures into one table (printed and written to BENCHMARKS.md), saying for each
 // row which target it misses.
-import type { LambdaFigures } from './lambda-bundles';
+import { LAMBDA_TARGETS, type LambdaFigures } from './lambda-bundles';
 import type { LighthouseScores } from './lighthouse';
 import type { LoadFigures, LoadOptions } from './load';
 import type { Machine } from './machine';
@@ -84,22 +84,6 @@ function pageRows(page: PageFigures, peer: PageFigures): Row[] {
   ];
 }
 
-function lambdaRow(lambda: LambdaFigures): Row {
-  const size = `${kb(lambda.bundleBytes)} (${kb(lambda.bundleGzipBytes)} gzip)`;
-  if (lambda.bundledInitMs === undefined || lambda.unbundledInitMs === undefined) {
-    return ['Lambda bundle: size, init', lambda.handler, size, '—', 'starts', `**missed**: ${lambda.error}`];
-  }
-  const ratio = lambda.unbundledInitMs / lambda.bundledInitMs;
-  return [
-    'Lambda bundle: size, module init',
-    lambda.handler,
-    `${size}, init ${ms(lambda.bundledInitMs)}`,
-    `unbundled SDK from node_modules: init ${ms(lambda.unbundledInitMs)} (ratio ${ratio.toFixed(2)})`,
-    'bundle starts faster (ratio > 1)',
-    verdict(ratio > 1 ? [] : [`ratio ${ratio.toFixed(2)}`]),
-  ];
-}
-
 function loadRow(load: LoadFigures, options: LoadOptions): Row {
   const misses: string[] = [];
   if (load.errors > 0) misses.push(`${load.errors} errors`);
@@ -122,7 +106,6 @@ function loadRow(load: LoadFigures, options: LoadOptions): Row {
 export function renderTable(figures: BenchFigures): string {
   const rows: Row[] = [
     ...figures.pages.flatMap((page) => pageRows(page, figures.peer)),
-    ...figures.lambdas.map(lambdaRow),
     ...figures.loads.map((load) => loadRow(load, figures.load)),
   ];
   const header: Row = ['Measure', 'Subject', 'Support Access', 'Peer (same run)', 'Target', 'Verdict'];
@@ -140,9 +123,106 @@ export function misses(table: string): string[] {
     });
 }
 
+const LAMBDA_START = '<!-- lambda-bundles:start -->';
+const LAMBDA_END = '<!-- lambda-bundles:end -->';
+
+export interface LambdaRun {
+  readonly date: string;
+  readonly runs: number;
+  readonly load1: readonly [number, number];
+  readonly lambdas: readonly LambdaFigures[];
+}
+
+/** What a Lambda row misses: the size budget, or an init less than twice as fast as before. */
+function lambdaMisses(lambda: LambdaFigures): string[] {
+  if (lambda.error || lambda.before.initMs === undefined || lambda.deployed.initMs === undefined) {
+    return [`could not start: ${lambda.error ?? 'unknown'}`];
+  }
+  const found: string[] = [];
+  if (lambda.deployed.bytes > LAMBDA_TARGETS.maxBundleBytes) found.push(`${kb(lambda.deployed.bytes)} > 600 KB`);
+  const ratio = lambda.before.initMs / lambda.deployed.initMs;
+  if (ratio < LAMBDA_TARGETS.minInitRatio) found.push(`init ratio ${ratio.toFixed(2)} < 2`);
+  return found;
+}
+
+export function renderLambdaTable(lambdas: readonly LambdaFigures[]): string {
+  const header = [
+    'Handler',
+    '(a) before: CJS + --enable-source-maps',
+    '(b) deployed: ESM, maps not read',
+    'Init ratio a/b (CPU)',
+    'RSS after init (b)',
+    'Target',
+    'Verdict',
+  ];
+  const rows = lambdas.map((l) => {
+    const ratio =
+      l.before.initMs !== undefined && l.deployed.initMs !== undefined
+        ? l.before.initMs / l.deployed.initMs
+        : undefined;
+    const cpuRatio =
+      l.before.cpuMs !== undefined && l.deployed.cpuMs !== undefined ? l.before.cpuMs / l.deployed.cpuMs : undefined;
+    const build = (b: LambdaFigures['before']) =>
+      `${kb(b.bytes)} (${kb(b.gzipBytes)} gzip), init ${b.initMs === undefined ? '—' : ms(b.initMs)}` +
+      ` (CPU ${b.cpuMs === undefined ? '—' : ms(b.cpuMs)})`;
+    const missed = lambdaMisses(l);
+    return [
+      l.handler,
+      build(l.before),
+      build(l.deployed),
+      ratio === undefined ? '—' : `${ratio.toFixed(2)}x (${cpuRatio === undefined ? '—' : `${cpuRatio.toFixed(2)}x`})`,
+      l.deployed.rssMb === undefined ? '—' : `${Math.round(l.deployed.rssMb)} MB`,
+      '≤ 600 KB, init ≥ 2x faster',
+      missed.length === 0 ? 'met' : `**missed**: ${missed.join('; ')}`,
+    ];
+  });
+  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** The Lambda section of BENCHMARKS.md; `npm run bench:lambdas` replaces just this part. */
+/** One line per handler that misses a Lambda target. */
+export function lambdaMissLines(lambdas: readonly LambdaFigures[]): string[] {
+  return lambdas.flatMap((l) => {
+    const missed = lambdaMisses(l);
+    return missed.length === 0 ? [] : [`${l.handler}: ${missed.join('; ')}`];
+  });
+}
+
+export function renderLambdaSection(run: LambdaRun): string {
+  const table = renderLambdaTable(run.lambdas);
+  const missed = lambdaMissLines(run.lambdas);
+  return `${LAMBDA_START}
+## Lambda bundles: before and as deployed
+
+Measured ${run.date} by \`npm run bench\` (or only this part: \`npm run bench:lambdas\`), in one run:
+each handler built both ways and loaded ${run.runs} times each in a fresh Node process, interleaved;
+medians. Load average (1 min): ${run.load1[0]} at the start, ${run.load1[1]} at the end.
+
+${table}
+
+${missed.length === 0 ? 'Every Lambda target was met in this run.' : `Missed:\n\n${missed.map((m) => `- ${m}`).join('\n')}`}
+${LAMBDA_END}`;
+}
+
+/** BENCHMARKS.md with its Lambda section replaced (or added at the end). */
+export function replaceLambdaSection(markdown: string, run: LambdaRun): string {
+  const section = renderLambdaSection(run);
+  const start = markdown.indexOf(LAMBDA_START);
+  const end = markdown.indexOf(LAMBDA_END);
+  if (start === -1 || end === -1) return `${markdown.trimEnd()}\n\n${section}\n`;
+  return `${markdown.slice(0, start)}${section}${markdown.slice(end + LAMBDA_END.length)}`;
+}
+
 export function renderMarkdown(figures: BenchFigures, table: string): string {
   const { machine } = figures;
   const missed = misses(table);
+  const lambdaSection = renderLambdaSection({
+    date: figures.date,
+    runs: figures.lambdaRuns,
+    load1: figures.load1,
+    lambdas: figures.lambdas,
+  });
   return `# Benchmarks
 
 Written by \`npm run bench\` (bin/bench.ts, code in bench/); rerun it to refresh this file. Nothing here
@@ -175,6 +255,8 @@ multiplies every main-thread task by four, so a task that other processes slow f
 becomes a 52 ms "long task". A load average above the number of cores means other work competed
 with the browser during the run.
 
+${lambdaSection}
+
 ## How each figure is measured
 
 - **Page weight**: the page loaded in Chromium (fresh context, 412x823 viewport) until the network is
@@ -187,11 +269,17 @@ with the browser during the run.
 - **Peer**: bench/amplify-peer, a minimal login with Amplify UI's \`<Authenticator hideSignUp>\` on a
   Cognito user pool, built with Vite (${figures.peerVersions}), installed from its lock file and
   built on demand by the bench, served gzip-compressed from loopback. It is compared with each of our pages.
-- **Lambda bundles**: every file in lambdas/handlers bundled with esbuild as the stack does (minified
-  CommonJS, the AWS SDK and every package inside), and again with all packages left in node_modules
-  (the SDK loaded from there). Init = time of \`require()\` of the bundle in a fresh \`node\` process
-  with the settings the stack gives it; ratio = unbundled / bundled (above 1: the bundle starts faster).
-  Sizes are of the minified JavaScript (source maps excluded); gzip at level 9 approximates the zip.
+- **Lambda bundles**: every file in lambdas/handlers bundled with esbuild twice. (a) As the stack
+  deployed it before: minified CommonJS for node24, esbuild's default main fields, a source map
+  beside it, loaded with \`NODE_OPTIONS=--enable-source-maps\` (the setting the functions had).
+  (b) As the stack deploys it now, from lib/bundling.ts (the definition the CDK construct and the
+  local stack share): minified ESM with \`mainFields: module,main\`, a map beside it that is not read.
+  Init = wall time of \`require()\` (a) or \`import()\` (b) of the bundle in a fresh \`node\` process
+  with the settings the stack gives the function, and the CPU time it used (user + system, all
+  threads: the better guide on a busy machine); ratio = (a) / (b), the target is on wall time. Sizes are of the minified JavaScript
+  (maps excluded); gzip at level 9 approximates the zip. RSS is the process's resident memory right
+  after init, Node's own ~40 MB included; it is what the memory size in lib/function-sizing.ts is
+  checked against.
 - **Load**: autocannon on loopback against the local stack (the same handlers, emulated AWS), rate
   limits raised so that the limiter does not answer instead of the handlers. \`POST /api/password-reset\`
   asks for the demo account (so every request queues an email; the bench then waits for the queue to

@@ -1,15 +1,24 @@
 // `npm start`: the whole system on this machine, no AWS account. Ctrl-C stops everything.
 import '../lib/quiet-sdk-notice';
 import { rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { integerEnv } from '../lambdas/config';
+import { startDemoTool } from '../local/demo-tool';
 import { startLocalStack } from '../local/local-stack';
 import { DEFAULT_LOCAL_FILE, writeLocalOpsFile } from '../ops/settings';
 
 async function main(): Promise<void> {
   const port = integerEnv('PORT', 3000, 0, 65535);
   process.env.POWERTOOLS_DEV ??= 'true';
-  const stack = await startLocalStack({ port, dataDir: join(__dirname, '..', '.local') });
+  // The demo support tool is registered with the provider like any tool (OIDC_CLIENTS).
+  const tool = await startDemoTool(integerEnv('DEMO_TOOL_PORT', port === 0 ? 0 : port + 1, 0, 65535));
+  const stack = await startLocalStack({
+    port,
+    dataDir: join(__dirname, '..', '.local', 'state'),
+    extraClients: [tool.client],
+  });
+  await tool.connect(stack.url);
   const { demo } = stack.bootstrapped;
   // The ops CLI (npm run ops) finds the emulators through this file.
   writeLocalOpsFile(DEFAULT_LOCAL_FILE, stack);
@@ -17,6 +26,8 @@ async function main(): Promise<void> {
   Support Access is running locally (no AWS account; emulators on 127.0.0.1)
 
     Login page     ${stack.url}/
+    Demo tool      ${tool.url}/   (signs in through Support Access; reset the password and watch it sign out)
+    Discovery      ${stack.url}/.well-known/openid-configuration
     Inbox (web)    ${stack.sesUrl}/
     Inbox (JSON)   ${stack.url}/_local/inbox
     Queue stats    ${stack.url}/_local/queue
@@ -25,7 +36,10 @@ async function main(): Promise<void> {
     Demo user      ${demo.username}  (${demo.email})
     Password       ${demo.password}
 
-  State is in memory and in .local/ (wiped at every start). Press Ctrl-C to stop.
+  Lambda bundles: ${stack.bundles.built.length} built, ${stack.bundles.reused.length} reused from .local/bundles/.
+  Serving ${(performance.now() / 1000).toFixed(1)} s after launch (load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores).
+  State is in memory and in .local/state/ (wiped at every start); the Lambda bundles
+  are cached in .local/bundles/ (rebuilt only when a source changes). Press Ctrl-C to stop.
 `);
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -33,7 +47,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     rmSync(DEFAULT_LOCAL_FILE, { force: true });
-    stack.stop().then(
+    Promise.all([stack.stop(), tool.stop()]).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

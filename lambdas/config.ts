@@ -1,9 +1,11 @@
 // Configuration from the environment, read once when a handler module loads. A missing or bad
 // value stops the function at start with a message naming it, instead of failing a user later.
-import * as z from 'zod';
+
+import * as z from 'zod/mini';
 import { lifetimeDefaults } from './definitions/lifetimes';
 import { portalDefaults } from './definitions/portal';
 import { type RateLimits, rateLimitDefaults } from './definitions/rate-limits';
+import './http/zod-messages';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -68,6 +70,7 @@ export interface LifetimeConfig {
   readonly resetTokenMinutes: number;
   readonly temporaryPasswordMinutes: number;
   readonly sessionMinutes: number;
+  readonly sessionIdleMinutes: number;
 }
 
 export function lifetimeConfig(env: Env = process.env): LifetimeConfig {
@@ -81,6 +84,7 @@ export function lifetimeConfig(env: Env = process.env): LifetimeConfig {
       env,
     ),
     sessionMinutes: integerEnv('SESSION_MINUTES', lifetimeDefaults.sessionMinutes, 5, 24 * 60, env),
+    sessionIdleMinutes: integerEnv('SESSION_IDLE_MINUTES', lifetimeDefaults.sessionIdleMinutes, 5, 24 * 60, env),
   };
 }
 
@@ -112,33 +116,36 @@ export function userPoolConfig(env: Env = process.env): UserPoolConfig {
 }
 
 const rateLimitShape = z.strictObject({
-  limit: z.number().int().min(1).max(1_000_000),
-  windowSeconds: z.number().int().min(1).max(86_400),
+  limit: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+  windowSeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
 });
 
 const backoffShape = z
   .strictObject({
-    freeFailures: z.number().int().min(0).max(1000),
-    firstDelaySeconds: z.number().int().min(1).max(86_400),
-    maxDelaySeconds: z.number().int().min(1).max(86_400),
-    limit: z.number().int().min(1).max(1_000_000),
-    windowSeconds: z.number().int().min(1).max(86_400),
+    freeFailures: z.int().check(z.minimum(0), z.maximum(1_000_000)),
+    firstDelaySeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
+    maxDelaySeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
+    limit: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+    windowSeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
   })
-  .refine((b) => b.firstDelaySeconds <= b.maxDelaySeconds && b.freeFailures < b.limit, {
-    message: 'needs firstDelaySeconds <= maxDelaySeconds and freeFailures < limit',
-  });
+  .check(
+    z.refine((b) => b.firstDelaySeconds <= b.maxDelaySeconds && b.freeFailures < b.limit, {
+      message: 'needs firstDelaySeconds <= maxDelaySeconds and freeFailures < limit',
+    }),
+  );
 
 const rateLimitsOverride = z.strictObject({
-  resetEmailsPerAccount: rateLimitShape.optional(),
-  signInPerAccount: rateLimitShape.optional(),
-  signInPerAccountAndSource: backoffShape.optional(),
-  credentialRequestsPerEmail: rateLimitShape.optional(),
-  secondFactorPerAccount: rateLimitShape.optional(),
-  perIp: z
-    .strictObject(
-      Object.fromEntries(Object.keys(rateLimitDefaults.perIp).map((name) => [name, rateLimitShape.optional()])),
-    )
-    .optional(),
+  resetEmailsPerAccount: z.optional(rateLimitShape),
+  signInPerAccount: z.optional(rateLimitShape),
+  signInPerAccountAndSource: z.optional(backoffShape),
+  credentialRequestsPerEmail: z.optional(rateLimitShape),
+  credentialRequestEmailsPerHour: z.optional(rateLimitShape),
+  secondFactorPerAccount: z.optional(rateLimitShape),
+  perIp: z.optional(
+    z.strictObject(
+      Object.fromEntries(Object.keys(rateLimitDefaults.perIp).map((name) => [name, z.optional(rateLimitShape)])),
+    ),
+  ),
 });
 
 /** The defaults of definitions/rate-limits.ts, with any override from RATE_LIMITS (JSON). */
@@ -163,6 +170,8 @@ export function rateLimitConfig(env: Env = process.env): RateLimits {
     signInPerAccountAndSource: override.signInPerAccountAndSource ?? rateLimitDefaults.signInPerAccountAndSource,
     credentialRequestsPerEmail: override.credentialRequestsPerEmail ?? rateLimitDefaults.credentialRequestsPerEmail,
     secondFactorPerAccount: override.secondFactorPerAccount ?? rateLimitDefaults.secondFactorPerAccount,
+    credentialRequestEmailsPerHour:
+      override.credentialRequestEmailsPerHour ?? rateLimitDefaults.credentialRequestEmailsPerHour,
     perIp: { ...rateLimitDefaults.perIp, ...(override.perIp as Partial<RateLimits['perIp']> | undefined) },
   };
 }

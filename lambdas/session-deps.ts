@@ -6,11 +6,12 @@ import type { Language } from './definitions/languages';
 import { lifetimeDefaults } from './definitions/lifetimes';
 import { secondStepDefaults } from './definitions/second-factors';
 import { systemClock } from './domain/ports';
-import { currentSession, type SessionDeps, type SignInResult } from './domain/sessions';
+import { currentSession, type SessionDeps, type SessionLookupDeps, type SignInResult } from './domain/sessions';
 import type { RequestScope } from './http/handler';
 import { cookie, requestLanguage, sourceIp } from './http/request';
 import { clearCookie, cookieName, json, type Response, setCookie } from './http/responses';
 import {
+  credentialGenerations,
   factorStore,
   rateCounter,
   rateLimits,
@@ -22,18 +23,23 @@ import {
 } from './wiring';
 
 export const site = siteConfig();
-const contextWords = [...site.portalName.split(/\s+/), site.portalName, 'password', 'support', 'welcome'];
-const { sessionMinutes } = lifetimeConfig();
-const users = userDirectory();
-const sessions = sessionStore();
-const temporaryPasswords = temporaryPasswordStore();
-const counter = rateCounter();
-const limits = rateLimits();
-const factors = factorStore();
-const requireSecondFactor = requireSecondFactorEnv();
 
-export function sessionDeps(scope: RequestScope): SessionDeps {
-  return {
+/**
+ * What signing in and choosing a new password need: the directory (Cognito) among them. Call it
+ * once, at module load, from the handlers that sign in; it builds their clients then.
+ */
+export function signInDeps(): (scope: RequestScope) => SessionDeps {
+  const contextWords = [...site.portalName.split(/\s+/), site.portalName, 'password', 'support', 'welcome'];
+  const { sessionMinutes, sessionIdleMinutes } = lifetimeConfig();
+  const users = userDirectory();
+  const sessions = sessionStore();
+  const temporaryPasswords = temporaryPasswordStore();
+  const counter = rateCounter();
+  const generations = credentialGenerations();
+  const limits = rateLimits();
+  const factors = factorStore();
+  const requireSecondFactor = requireSecondFactorEnv();
+  return (scope) => ({
     users,
     failures: counter,
     signInLimits: {
@@ -45,7 +51,9 @@ export function sessionDeps(scope: RequestScope): SessionDeps {
     temporaryPasswords,
     clock: systemClock,
     log: scope.log,
+    generations,
     sessionMinutes,
+    idleMinutes: sessionIdleMinutes,
     challengeSeconds: lifetimeDefaults.challengeSeconds,
     contextWords,
     factors,
@@ -55,7 +63,26 @@ export function sessionDeps(scope: RequestScope): SessionDeps {
     secondStepSeconds: secondStepDefaults.stepSeconds,
     requireSecondFactor,
     securityMailer,
-  };
+    portalName: site.portalName,
+  });
+}
+
+/**
+ * Every session dependency (signInDeps), built at the first request: the account and second-step
+ * handlers read the signed-in person and change factors with the same set.
+ */
+let allDeps: ((scope: RequestScope) => SessionDeps) | undefined;
+export function sessionDeps(scope: RequestScope): SessionDeps {
+  allDeps ??= signInDeps();
+  return allDeps(scope);
+}
+
+/** What reading or ending a session needs: the session store and the generations, and no Cognito client. */
+export function sessionLookupDeps(): (scope: RequestScope) => SessionLookupDeps {
+  const { sessionIdleMinutes } = lifetimeConfig();
+  const sessions = sessionStore();
+  const generations = credentialGenerations();
+  return (scope) => ({ sessions, generations, clock: systemClock, log: scope.log, idleMinutes: sessionIdleMinutes });
 }
 
 /** The language and source address a security notice names. */
@@ -63,9 +90,14 @@ export function noticeContext(event: APIGatewayProxyEventV2): { language: Langua
   return { language: requestLanguage(event, undefined), sourceIp: sourceIp(event) };
 }
 
+/** The session cookie of a request, if any. */
+export function sessionCookie(event: APIGatewayProxyEventV2): string | undefined {
+  return cookie(event, cookieName('session', site.secureCookies));
+}
+
 /** The signed-in person of a request, or NotSignedIn. */
-export function signedIn(event: APIGatewayProxyEventV2, deps: SessionDeps) {
-  return currentSession(cookie(event, cookieName('session', site.secureCookies)), deps);
+export function signedIn(event: APIGatewayProxyEventV2, deps: SessionLookupDeps) {
+  return currentSession(sessionCookie(event), deps);
 }
 
 /** The step cookie of a sign-in still in progress. */
@@ -100,6 +132,7 @@ export function signInResponse(result: SignInResult, extra: Record<string, unkno
       {
         challenge: 'NEW_PASSWORD_REQUIRED',
         username: result.username,
+        ...(result.emailLocalPart ? { emailLocalPart: result.emailLocalPart } : {}),
         message: 'Choose a new password to finish signing in.',
       },
       { cookies: [setCookie('challenge', result.challenge.value, result.challenge.maxAgeSeconds, site.secureCookies)] },

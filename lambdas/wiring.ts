@@ -3,10 +3,11 @@
 
 import { cognitoClient, dynamoDocumentClient, kmsClient, sesClient, sqsClient } from './adapters/aws-clients';
 import { CognitoAccountAdmin } from './adapters/cognito-accounts';
-import { CognitoUserDirectory } from './adapters/cognito-directory';
+import { CognitoUserDirectory, clientSecretReader } from './adapters/cognito-directory';
 import { DynamoCredentialRequestStore } from './adapters/dynamodb-credential-requests';
 import { DynamoFactorStore } from './adapters/dynamodb-factors';
 import {
+  DynamoCredentialGenerations,
   DynamoRateCounter,
   DynamoResetTokenStore,
   DynamoSessionStore,
@@ -21,6 +22,7 @@ import type { IpLimitedEndpoint } from './definitions/rate-limits';
 import { loginUrl } from './definitions/routes';
 import type {
   AccountAdmin,
+  CredentialGenerations,
   CredentialMailer,
   CredentialRequestStore,
   FactorStore,
@@ -73,6 +75,10 @@ export const secretSealer: SecretSealer = {
   open: (sealed, username) => kmsSealer().open(sealed, username),
 };
 
+export const credentialGenerations = /* @__PURE__ */ once(
+  (): CredentialGenerations => new DynamoCredentialGenerations(documentClient(), tableName()),
+);
+
 export const temporaryPasswordStore = /* @__PURE__ */ once(
   (): TemporaryPasswordStore => new DynamoTemporaryPasswordStore(documentClient(), tableName()),
 );
@@ -81,7 +87,13 @@ export const userDirectory = /* @__PURE__ */ once((): UserDirectory => {
   const { userPoolId, clientId } = userPoolConfig();
   // cognito-local answers AdminUserGlobalSignOut with HTTP 500; the local runner says so here.
   const globalSignOut = process.env.COGNITO_GLOBAL_SIGN_OUT !== 'unsupported';
-  return new CognitoUserDirectory(cognitoClient(), userPoolId, clientId, globalSignOut);
+  const cognito = cognitoClient();
+  return new CognitoUserDirectory(cognito, {
+    userPoolId,
+    clientId,
+    clientSecret: clientSecretReader(cognito, userPoolId, clientId),
+    globalSignOut,
+  });
 });
 
 export const mailer = /* @__PURE__ */ once((): Mailer => {

@@ -6,11 +6,12 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { tableKeys } from '../lambdas/adapters/dynamodb-store';
 import type { EmailTemplateId } from '../lambdas/definitions/email-templates';
-import { type apiRoutes, queueConsumers } from '../lambdas/definitions/routes';
+import { type apiRoutes, type providerFunction, queueConsumers } from '../lambdas/definitions/routes';
 
 export type HandlerName =
   | (typeof apiRoutes)[keyof typeof apiRoutes]['handler']
-  | (typeof queueConsumers)[keyof typeof queueConsumers]['handler'];
+  | (typeof queueConsumers)[keyof typeof queueConsumers]['handler']
+  | (typeof providerFunction)['handler'];
 
 type TableAction =
   | 'dynamodb:GetItem'
@@ -24,7 +25,10 @@ type UserPoolAction =
   | 'cognito-idp:AdminGetUser'
   | 'cognito-idp:ListUsers'
   | 'cognito-idp:AdminSetUserPassword'
-  | 'cognito-idp:AdminUserGlobalSignOut';
+  | 'cognito-idp:AdminUserGlobalSignOut'
+  | 'cognito-idp:AdminInitiateAuth'
+  | 'cognito-idp:AdminRespondToAuthChallenge'
+  | 'cognito-idp:DescribeUserPoolClient';
 
 export interface FunctionAccess {
   /** Item actions on the table (sets TABLE_NAME). */
@@ -32,8 +36,9 @@ export interface FunctionAccess {
   /** dynamodb:Query on the byUser index, to find a user's other reset links. */
   readonly queryUserIndex?: true;
   /**
-   * Admin actions on the user pool. Present, even empty, sets USER_POOL_ID and USER_POOL_CLIENT_ID:
-   * InitiateAuth and RespondToAuthChallenge need the ids but no IAM permission.
+   * Admin actions on the user pool. Present, even empty, sets USER_POOL_ID and USER_POOL_CLIENT_ID.
+   * Signing in is admin-only (AdminInitiateAuth, AdminRespondToAuthChallenge), with the client
+   * secret read by DescribeUserPoolClient: each is granted to the one function that calls it.
    */
   readonly userPool?: readonly UserPoolAction[];
   /** sqs:SendMessage to the reset-request queue (sets RESET_QUEUE_URL). */
@@ -44,14 +49,17 @@ export interface FunctionAccess {
   readonly notifyOps?: true;
   /** Seals or opens second-factor secrets with the factor key (sets FACTOR_KEY_ID). */
   readonly factorKey?: readonly FactorKeyAction[];
+  /** secretsmanager:GetSecretValue on the OpenID Provider's key secret (sets OIDC_KEYS_SECRET). */
+  readonly readProviderKeys?: true;
 }
 
 // Sign-in may end in the second step: it reads the user's factors (Query on their partition) and
-// stores the step.
+// stores the step; a new session deletes the one it replaces.
 const SIGN_IN_TABLE: readonly TableAction[] = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
   'dynamodb:Query',
 ];
 
@@ -73,76 +81,105 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
     userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers'],
     sendEmails: ['resetLink'],
   },
-  // Claims the link, ends the user's sessions (here and in Cognito), records the temporary
-  // password's hash, sets it in Cognito, revokes the other links.
+  // Claims the link, ends the user's sessions (here, in Cognito and in the tools: the provider's
+  // sessions and grants found through the byUser index, a back-channel logout token signed with
+  // the provider's key), records the temporary password's hash, sets it in Cognito, revokes the
+  // other links.
   'password-reset-confirm': {
+    readProviderKeys: true,
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     queryUserIndex: true,
     // The link holds a username (never an address), so the account is read with AdminGetUser only.
     userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminSetUserPassword'],
     sendEmails: ['newPassword'],
   },
-  // Counts attempts per account, reads the temporary-password record, stores the session or
-  // challenge; finds the account first (AdminGetUser for a username, ListUsers for an email
-  // address) so both questions are asked for every login and disabled accounts are refused.
+  // Reads and counts sign-in failures, reads the temporary-password record and the credential
+  // generation, stores the session or challenge and deletes the session it replaces; ListUsers:
+  // an email address signs in as the account that owns it.
   'session-create': {
     table: SIGN_IN_TABLE,
-    userPool: ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers'],
+    // AdminGetUser: a username signs in as that account (findByLogin).
+    userPool: [
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:ListUsers',
+      'cognito-idp:AdminInitiateAuth',
+      'cognito-idp:DescribeUserPoolClient',
+    ],
   },
-  // Reads and ends the challenge, clears the temporary-password record, stores the session (or
-  // the second step, when the account has a factor: a reset never bypasses it).
+  // Reads and ends the challenge, reads and clears the temporary-password record, stores the
+  // session and deletes the one it replaces (or stores the second step, when the account has a
+  // factor: a reset never bypasses it).
   'session-new-password': {
-    table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'],
-    userPool: [],
+    table: SIGN_IN_TABLE,
+    userPool: ['cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:DescribeUserPoolClient'],
   },
   // Reads the step and the factor, opens the secret, spends the step or the recovery code
   // (conditional UpdateItem), counts failures, ends the step, stores the session.
   'session-second-factor': {
-    table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'],
+    table: SIGN_IN_TABLE,
     factorKey: ['kms:Decrypt'],
     ...SECURITY_NOTICE,
   },
   // Who is signed in, their factors and sessions (byUser index).
   // userPool: [] gives the pool's ids only (the session handlers' shared wiring reads them), no action.
   'account-get': {
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
     queryUserIndex: true,
     userPool: [],
   },
   // Seals a new secret and stores it unconfirmed (a session, or the enrolment step of a sign-in).
   'account-totp-start': {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     factorKey: ['kms:Encrypt'],
     userPool: [],
   },
   // Opens the secret, checks the first code, confirms, issues recovery codes; during a required
   // enrolment also ends the step and stores the session.
   'account-totp-confirm': {
-    table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'],
+    table: SIGN_IN_TABLE,
     factorKey: ['kms:Decrypt'],
     ...SECURITY_NOTICE,
   },
   // Checks a current code, then removes the authenticator and the recovery codes.
   'account-totp-remove': {
-    table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'],
+    table: SIGN_IN_TABLE,
     factorKey: ['kms:Decrypt'],
     ...SECURITY_NOTICE,
   },
   // New recovery codes: puts the new ones, deletes the old.
-  'account-recovery-codes': { table: [...SIGN_IN_TABLE, 'dynamodb:DeleteItem'], ...SECURITY_NOTICE },
+  'account-recovery-codes': { table: SIGN_IN_TABLE, ...SECURITY_NOTICE },
   // Ends the user's other sessions (byUser index).
   'account-sessions-revoke': {
     table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     queryUserIndex: true,
     ...SECURITY_NOTICE,
   },
-  'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], userPool: [] },
-  'session-delete': { table: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
-  // Stores the request (or removes it again when the ops email fails), finds other pending
-  // requests for the address (byUser index), flags an existing account (ListUsers), tells ops.
-  'credential-request': {
-    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  // Reads the session and the credential generation, slides the idle timeout (UpdateItem), deletes
+  // a dead session.
+  'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },
+  // Ends the session; reads it first to know whose tool sessions to end too (the account's sub
+  // by AdminGetUser, its provider sessions and grants by the byUser index, the tools' registrations,
+  // a logout token signed with the provider's key).
+  'session-delete': {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     queryUserIndex: true,
+    userPool: ['cognito-idp:AdminGetUser'],
+    readProviderKeys: true,
+  },
+  // The OpenID Provider: its models in the table (codes, tokens, sessions, grants, registered
+  // clients; consumed in place, listed by grant and account through the byUser index), the
+  // Support Access session that answers a login, the person's claims (AdminGetUser), its keys.
+  'oidc-provider': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    queryUserIndex: true,
+    userPool: ['cognito-idp:AdminGetUser'],
+    readProviderKeys: true,
+  },
+  // Stores the request and lists it under its address (or removes both again when the ops email
+  // fails), reads the address's pending requests with one GetItem (no index query: bounded work),
+  // flags an existing account (ListUsers), tells ops.
+  'credential-request': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     userPool: ['cognito-idp:ListUsers'],
     sendEmails: ['credentialRequestOps'],
     notifyOps: true,
@@ -157,6 +194,7 @@ export interface SiteSettings {
   readonly resetTokenMinutes: number;
   readonly temporaryPasswordMinutes: number;
   readonly sessionMinutes: number;
+  readonly sessionIdleMinutes: number;
   /** RATE_LIMITS overrides (JSON), when the deployment sets any. */
   readonly rateLimits: string | undefined;
   /** Everyone must have a second factor (set up at the next sign-in). */
@@ -171,6 +209,8 @@ export interface AccessTargets {
   readonly resetQueue: { readonly queueUrl: string; readonly queueArn: string };
   /** The KMS key that seals second-factor secrets. */
   readonly factorKey: { readonly keyArn: string };
+  /** The OpenID Provider's key set (signing and cookie keys), one Secrets Manager secret. */
+  readonly providerKeys: { readonly secretArn: string };
   /** Where credential requests are announced, and how the ops CLI reaches this stack. */
   readonly ops: { readonly email: string; readonly commandArgs: string };
   readonly mail: {
@@ -193,6 +233,7 @@ export function environmentFor(access: FunctionAccess, targets: AccessTargets): 
     RESET_TOKEN_MINUTES: String(site.resetTokenMinutes),
     TEMPORARY_PASSWORD_MINUTES: String(site.temporaryPasswordMinutes),
     SESSION_MINUTES: String(site.sessionMinutes),
+    SESSION_IDLE_MINUTES: String(site.sessionIdleMinutes),
     ...(site.rateLimits ? { RATE_LIMITS: site.rateLimits } : {}),
     REQUIRE_SECOND_FACTOR: String(site.requireSecondFactor),
     ...(access.factorKey ? { FACTOR_KEY_ID: targets.factorKey.keyArn } : {}),
@@ -201,6 +242,7 @@ export function environmentFor(access: FunctionAccess, targets: AccessTargets): 
       ? { USER_POOL_ID: targets.userPool.userPoolId, USER_POOL_CLIENT_ID: targets.userPool.clientId }
       : {}),
     ...(access.sendToResetQueue ? { RESET_QUEUE_URL: targets.resetQueue.queueUrl } : {}),
+    ...(access.readProviderKeys ? { OIDC_KEYS_SECRET: targets.providerKeys.secretArn } : {}),
     ...(access.notifyOps ? { OPS_EMAIL: targets.ops.email, OPS_COMMAND_ARGS: targets.ops.commandArgs } : {}),
     ...(access.sendEmails
       ? {
@@ -237,6 +279,14 @@ export function policyStatementsFor(
   }
   if (access.sendToResetQueue) {
     statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [targets.resetQueue.queueArn] }));
+  }
+  if (access.readProviderKeys) {
+    statements.push(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [targets.providerKeys.secretArn],
+      }),
+    );
   }
   if (access.sendEmails && access.sendEmails.length > 0) {
     const stack = Stack.of(scope);

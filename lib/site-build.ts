@@ -34,7 +34,15 @@ export interface BuiltSite {
   readonly immutableFiles: readonly string[];
   /** Every page in every language; lib/site-routing.ts picks among them per request. */
   readonly pages: readonly BuiltPage[];
+  /**
+   * The 404 page per language, in the site's look but without script: the local server and the
+   * CloudFront Function (lib/site-routing.ts) answer unknown paths with it.
+   */
+  readonly notFound: Readonly<Record<Language, string>>;
 }
+
+/** The 404 page's source: wrapped in the layout like a page, but never a route of its own. */
+const NOT_FOUND_SOURCE = 'not-found.html';
 
 function hashed(name: string, content: string | Uint8Array): string {
   const hash = createHash('sha256').update(content).digest('hex').slice(0, 10);
@@ -45,10 +53,6 @@ function hashed(name: string, content: string | Uint8Array): string {
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
-
-const PAGE_IDS: Record<string, string> = Object.fromEntries(
-  (Object.entries(pages) as [string, Page][]).map(([id, page]) => [page.file, id]),
-);
 
 function esbuildScript(page: string, text: Record<string, string>): string {
   const script = buildSync({
@@ -139,36 +143,46 @@ export function buildSite(options: SiteBuildOptions): BuiltSite {
     .replace(/[%#<>]/g, (c) => encodeURIComponent(c))}`;
 
   const layout = readFileSync(join(SITE_SOURCE, 'layout.html'), 'utf8');
+  /** One page in the layout; `js` undefined leaves the script out. */
+  const render = (language: Language, id: string, file: string, js: string | undefined, favicon: string): string => {
+    const text = catalogue[language].page as Record<string, string>;
+    const source = readFileSync(join(SITE_SOURCE, 'pages', file), 'utf8').replace(/<!--[\s\S]*?-->\s*/g, '');
+    const title = text[`${id}.title`];
+    if (!title) throw new Error(`static-site/src/messages.ts: no "${id}.title" in the ${language} catalogue`);
+    const values: Record<string, string> = {
+      title: escapeHtml(title),
+      description: escapeHtml(format(text['layout.description'] ?? '', { portal: options.portalName })),
+      portalName: escapeHtml(options.portalName),
+      favicon: escapeHtml(favicon),
+      css: `/${cssName}`,
+      js: js ?? '',
+      page: id,
+      languageLinks: languageLinks(language),
+      content: source.trim(),
+    };
+    const html = translate(
+      (js ? layout : layout.replace(/<script [^>]*><\/script>\n?/, '').replace(/<noscript>.*<\/noscript>\n?/, ''))
+        .replace(/<html lang="[^"]*">/, `<html lang="${language}">`)
+        .replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? ''),
+      language,
+      `static-site/pages/${file}`,
+    );
+    return html.replace(/>\s+</g, '><').replace(/\n+/g, '\n');
+  };
+
   const pageFiles: BuiltPage[] = [];
   for (const language of languages) {
-    const text = catalogue[language].page as Record<string, string>;
     for (const [id, page] of Object.entries(pages) as [string, Page][]) {
-      const source = readFileSync(join(SITE_SOURCE, 'pages', page.file), 'utf8').replace(/<!--[\s\S]*?-->\s*/g, '');
-      const title = text[`${id}.title`];
-      if (!title) throw new Error(`static-site/src/messages.ts: no "${id}.title" in the ${language} catalogue`);
-      const values: Record<string, string> = {
-        title: escapeHtml(title),
-        description: escapeHtml(format(text['layout.description'] ?? '', { portal: options.portalName })),
-        portalName: escapeHtml(options.portalName),
-        favicon: escapeHtml(faviconUrl),
-        css: `/${cssName}`,
-        js: `/${scripts.get(`${id}:${language}`)}`,
-        page: PAGE_IDS[page.file] ?? '',
-        languageLinks: languageLinks(language),
-        content: source.trim(),
-      };
-      const html = translate(
-        layout
-          .replace(/<html lang="[^"]*">/, `<html lang="${language}">`)
-          .replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? ''),
-        language,
-        `static-site/pages/${page.file}`,
-      );
+      const html = render(language, id, page.file, `/${scripts.get(`${id}:${language}`)}`, faviconUrl);
       const file = pageFile(table, page.file, language);
       mkdirSync(dirname(join(outDir, file)), { recursive: true });
-      writeFileSync(join(outDir, file), html.replace(/>\s+</g, '><').replace(/\n+/g, '\n'));
+      writeFileSync(join(outDir, file), html);
       pageFiles.push({ path: page.path, language, file: file.slice(1) });
     }
   }
-  return { outDir, immutableFiles: [...new Set(scripts.values()), cssName], pages: pageFiles };
+  // The 404 travels inside the CloudFront Function's code (10 KB at most): the icon by address.
+  const notFound = Object.fromEntries(
+    languages.map((language) => [language, render(language, 'notFound', NOT_FOUND_SOURCE, undefined, '/favicon.svg')]),
+  ) as Record<Language, string>;
+  return { outDir, immutableFiles: [...new Set(scripts.values()), cssName], pages: pageFiles, notFound };
 }

@@ -32,12 +32,14 @@ export type SiteRoute =
   | { readonly kind: 'redirect'; readonly location: string; readonly setLanguage?: string }
   /** Not a page (a hashed script, the stylesheet, the icon): serve the path as it is. */
   | { readonly kind: 'asset' }
-  /** A path without a file extension that is no page: answer 404 with NOT_FOUND_HTML. */
-  | { readonly kind: 'not-found' };
+  /**
+   * A path without a file extension that is no page: answer 404 with the built site's 404 page in
+   * this language (BuiltSite.notFound, lib/site-build.ts).
+   */
+  | { readonly kind: 'not-found'; readonly language: string };
 
-/** The body of a 404: no script or style, so it needs nothing the CSP forbids. */
-export const NOT_FOUND_HTML =
-  '<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>Not found</title><p>There is no page here. <a href="/">Go to the login page</a>.</p></html>';
+/** The 404 page per language, as lib/site-build.ts builds it. */
+export type NotFoundPages = Readonly<Record<string, string>>;
 
 /** The built file of a page in a language: the default language at the root, others in a folder. */
 export function pageFile(table: SiteRoutingTable, file: string, language: string): string {
@@ -70,7 +72,8 @@ export function routeSiteRequest(table: SiteRoutingTable, request: SiteRequest):
     const location = withQuery(path, request.otherQuery);
     return supported(chosen) ? { kind: 'redirect', location, setLanguage: chosen } : { kind: 'redirect', location };
   }
-  if (isPage) {
+  // The visitor's language: the language cookie, then Accept-Language, then the default.
+  const visitorLanguage = (): string => {
     let language = supported(request.cookieLanguage) ? (request.cookieLanguage as string) : '';
     if (!language) {
       // The first supported language of Accept-Language by q-value (as pickLanguage does).
@@ -91,7 +94,10 @@ export function routeSiteRequest(table: SiteRoutingTable, request: SiteRequest):
         }
       }
     }
-    if (!language) language = table.defaultLanguage;
+    return language || table.defaultLanguage;
+  };
+  if (isPage) {
+    const language = visitorLanguage();
     const file = table.pages[path] as string;
     return {
       kind: 'page',
@@ -104,7 +110,11 @@ export function routeSiteRequest(table: SiteRoutingTable, request: SiteRequest):
     return { kind: 'redirect', location: withQuery(trimmed, request.otherQuery) };
   }
   // A path without a file extension is a page that does not exist (S3 would answer 403 for it).
-  if (path.lastIndexOf('.') <= path.lastIndexOf('/')) return { kind: 'not-found' };
+  // Its language switch (?lang=it) shows it in that language, without remembering the choice.
+  if (path.lastIndexOf('.') <= path.lastIndexOf('/')) {
+    const asked = (request.queryLanguage || '').toLowerCase();
+    return { kind: 'not-found', language: supported(asked) ? asked : visitorLanguage() };
+  }
   return { kind: 'asset' };
 }
 
@@ -140,11 +150,12 @@ export function siteRequestFrom(
  * small 404 page for unknown paths. Assets pass through unchanged. Pages must stay no-cache for
  * browsers (they are), since one URL has a version per language.
  */
-export function siteRoutingFunctionCode(table: SiteRoutingTable = siteRoutingTable()): string {
+export function siteRoutingFunctionCode(notFound: NotFoundPages, table: SiteRoutingTable = siteRoutingTable()): string {
   // tsx/esbuild (keepNames) wraps inner functions in __name(fn, "name"); the shim keeps such a
   // transpiled source working where no such helper exists.
   return `var __name = function (fn) { return fn; };
 var table = ${JSON.stringify(table)};
+var notFound = ${JSON.stringify(notFound)};
 var cookieAttributes = ${JSON.stringify(languageCookieAttributes(true))};
 var routeSiteRequest = ${routeSiteRequest.toString()};
 function recode(value) {
@@ -189,7 +200,7 @@ function handler(event) {
       statusCode: 404,
       statusDescription: 'Not Found',
       headers: { 'content-type': { value: 'text/html; charset=utf-8' }, 'cache-control': { value: 'no-cache' } },
-      body: { encoding: 'text', data: ${JSON.stringify(NOT_FOUND_HTML)} }
+      body: { encoding: 'text', data: notFound[route.language] || notFound[table.defaultLanguage] }
     };
   }
   return request;

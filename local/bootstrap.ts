@@ -26,6 +26,8 @@ export interface Bootstrapped {
   readonly tableName: string;
   readonly userPoolId: string;
   readonly clientId: string;
+  /** The app client's secret: the functions read it with DescribeUserPoolClient, as in AWS. */
+  readonly clientSecret: string;
   readonly templatePrefix: string;
   readonly demo: { readonly username: string; readonly email: string; readonly password: string };
 }
@@ -95,13 +97,16 @@ export async function bootstrap(endpoints: LocalEndpoints, templatePrefix = 'sup
     new CreateUserPoolClientCommand({
       UserPoolId: userPoolId,
       ClientName: 'support-access-web',
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      GenerateSecret: false,
+      // As lib/constructs/users.ts: admin auth only, a secret, no attribute writes.
+      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      GenerateSecret: true,
+      WriteAttributes: [],
       PreventUserExistenceErrors: 'ENABLED',
     }),
   );
   const clientId = UserPoolClient?.ClientId;
-  if (!clientId) throw new Error('cognito-local created no user pool client');
+  const clientSecret = UserPoolClient?.ClientSecret;
+  if (!clientId || !clientSecret) throw new Error('cognito-local created no user pool client with a secret');
 
   const ses = new SESv2Client({ ...common, endpoint: endpoints.ses });
   for (const template of emailTemplateContents(templatePrefix)) {
@@ -117,7 +122,7 @@ export async function bootstrap(endpoints: LocalEndpoints, templatePrefix = 'sup
   const demo = { username: 'demo', email: 'demo@example.com', password: newTemporaryPassword() };
   await createUser(cognito, userPoolId, demo);
   cognito.destroy();
-  return { tableName, userPoolId, clientId, templatePrefix, demo };
+  return { tableName, userPoolId, clientId, clientSecret, templatePrefix, demo };
 }
 
 export async function createUser(

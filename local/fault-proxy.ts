@@ -5,6 +5,7 @@
 // With a guard it first asks IAM (local/iam/) whether the caller may make the call at all.
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CognitoRewrite } from './cognito-admin-auth';
 
 export type FaultKind = 'error' | 'throttle';
 
@@ -42,6 +43,8 @@ export class FaultProxy {
   constructor(
     private readonly target: string,
     private readonly guard?: ProxyGuard,
+    /** Hands some calls on changed, or answers them itself (local/cognito-admin-auth.ts). */
+    private readonly rewrite?: (target: string, body: Buffer) => CognitoRewrite | undefined,
   ) {}
 
   async start(): Promise<string> {
@@ -70,7 +73,8 @@ export class FaultProxy {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    let body: Buffer = Buffer.concat(chunks);
+    const headers = { ...req.headers };
     // As in AWS, authorisation comes before the service does (or fails to do) anything.
     const refusal = await this.guard?.({
       method: req.method ?? 'GET',
@@ -98,6 +102,18 @@ export class FaultProxy {
       res.end(JSON.stringify({ __type: type, message: `fault injected by the local test proxy (${type})` }));
       return;
     }
+    const rewritten = this.rewrite?.(String(req.headers['x-amz-target'] ?? ''), body);
+    if (rewritten && 'reply' in rewritten) {
+      const { status, type, message } = rewritten.reply;
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
+      res.end(JSON.stringify({ __type: type, message }));
+      return;
+    }
+    if (rewritten) {
+      body = rewritten.forward.body;
+      headers['x-amz-target'] = rewritten.forward.target;
+      headers['content-length'] = String(body.length);
+    }
     const target = new URL(this.target);
     const upstream = request(
       {
@@ -105,7 +121,7 @@ export class FaultProxy {
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: req.headers,
+        headers,
         // A fresh connection to the emulator each time: never one it is about to drop.
         agent: false,
       },

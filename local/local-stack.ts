@@ -1,6 +1,6 @@
-// The whole system on one machine: emulators, the same handlers as in Lambda behind a local
-// "API Gateway", the pages as CloudFront would serve them, an in-process queue, and a local inbox.
-// One stack per process: handlers read their configuration once, when first loaded.
+// The whole system on one machine: emulators, the bundles Lambda runs (built from the same
+// definition, each function in a worker thread with its own environment and credentials) behind a
+// local "API Gateway", the pages as CloudFront would serve them, an in-process queue, and a local inbox.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -8,30 +8,34 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { portalDefaults } from '../lambdas/definitions/portal';
-import { type ApiRoute, apiRoutes, queueConsumers } from '../lambdas/definitions/routes';
+import { type ApiRoute, apiRoutes, providerFunction, queueConsumers } from '../lambdas/definitions/routes';
 import { problem } from '../lambdas/http/responses';
 import { buildSite } from '../lib/site-build';
 import { PAGE_SECURITY_HEADERS } from '../lib/site-headers';
 import {
   LANGUAGE_COOKIE,
   languageCookieAttributes,
-  NOT_FOUND_HTML,
   routeSiteRequest,
   siteRequestFrom,
   siteRoutingTable,
 } from '../lib/site-routing';
 import { toApiGatewayEvent, writeApiGatewayResult } from './api-gateway';
+import { inputRefusal } from './aws-input-limits';
 import { type Bootstrapped, bootstrap } from './bootstrap';
+import { buildBundles, DEFAULT_BUNDLE_CACHE, handlerEntries } from './bundles';
+import { cognitoAdminAuth } from './cognito-admin-auth';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
 import { FaultProxy, type FaultRule } from './fault-proxy';
+import { LocalFunction } from './function-runtime';
 import { IamEnforcer } from './iam/iam-enforcer';
-import { asFunction, installInProcessCallers } from './iam/in-process-callers';
 import { functionPolicies, LOCAL_REGION, templateSettings } from './iam/template-policies';
 import { loadTemplate } from './iam/template-source';
 import { startKms } from './kms';
 import { LocalQueue } from './local-queue';
+import { isProviderPath, localProviderClients } from './oidc-local';
+import { createKeySecret, startSecretsManager } from './secrets-manager';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -41,8 +45,12 @@ export interface LocalStackOptions {
   readonly portalName?: string;
   /** Extra environment for the handlers (e.g. RESET_TOKEN_MINUTES). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Where the Lambda bundles are built and kept between runs; default .local/bundles. */
+  readonly bundleCacheDir?: string;
   /** Delay before a failed queue message is delivered again (SQS: the visibility timeout). */
   readonly queueRetryDelayMs?: number;
+  /** Tools to register besides OIDC_CLIENTS (the demo tool). */
+  readonly extraClients?: readonly Record<string, unknown>[];
   /** Puts a fault-injecting proxy before each service, driven by POST /_local/faults (tests only). */
   readonly faultInjection?: boolean;
   /** Appends each (function, action, allowed) the IAM proxies see to this file, as JSON lines. */
@@ -54,17 +62,18 @@ export interface LocalStack {
   readonly sesUrl: string;
   readonly bootstrapped: Bootstrapped;
   readonly queue: LocalQueue;
-  readonly endpoints: { readonly dynamodb: string; readonly cognito: string; readonly ses: string };
+  readonly endpoints: {
+    readonly dynamodb: string;
+    readonly cognito: string;
+    readonly ses: string;
+    readonly secretsmanager: string;
+  };
   /** Checks every call of the handlers against their role in the synthesized template. */
   readonly iam: IamEnforcer;
+  /** Which Lambda bundles this start built, and which it reused from the cache. */
+  readonly bundles: { readonly built: readonly string[]; readonly reused: readonly string[] };
   stop(): Promise<void>;
 }
-
-type ApiHandler = (
-  event: APIGatewayProxyEventV2,
-  context: { awsRequestId: string },
-) => Promise<APIGatewayProxyStructuredResultV2>;
-type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 /** API Gateway refuses payloads over 10 MB; locally 1 MB is plenty to show the handlers' own limit. */
 const MAX_LOCAL_BODY = 1024 * 1024;
@@ -183,22 +192,40 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stopAll = async () => {
     for (const item of started.reverse()) await item.stop().catch(() => undefined);
   };
+  // The synthesized template whose role policies the proxies enforce: read from its cache, or
+  // synthesized here before anything else starts (it is CPU-bound and would slow the emulators' start).
+  const templateReady = loadTemplate();
+  templateReady.catch(() => undefined);
+  // The same bundles the stack deploys, built while the emulators start (a second start reuses them).
+  const consumer = queueConsumers.resetRequests;
+  const functionNames = [
+    ...(Object.values(apiRoutes) as ApiRoute[]).map((route) => route.handler),
+    providerFunction.handler,
+    consumer.handler,
+  ];
+  const bundlesReady = buildBundles(handlerEntries(functionNames), options.bundleCacheDir ?? DEFAULT_BUNDLE_CACHE);
+  // Awaited below; until then a failed build must not count as an unhandled rejection.
+  bundlesReady.catch(() => undefined);
   try {
-    // Before any handler's SDK client makes its first call (see in-process-callers.ts).
-    installInProcessCallers();
-    const template = await loadTemplate();
-    const settings = templateSettings(template.template);
-    const [dynamo, ses, cognito, kms] = await Promise.all([
+    const [dynamo, ses, cognito, secrets, kms] = await Promise.all([
       startDynamo(),
       startSes(),
       startCognito(dataDir),
+      startSecretsManager(),
       startKms(),
     ]);
-    started.push(dynamo, ses, cognito as RunningEmulator, kms);
-    const endpoints = { dynamodb: dynamo.endpoint, ses: ses.endpoint, cognito: cognito.endpoint };
+    started.push(dynamo, ses, cognito as RunningEmulator, secrets, kms);
+    const template = await templateReady;
+    const settings = templateSettings(template.template);
+    const endpoints = {
+      dynamodb: dynamo.endpoint,
+      ses: ses.endpoint,
+      cognito: cognito.endpoint,
+      secretsmanager: secrets.endpoint,
+    };
     const bootstrapped = await bootstrap(endpoints, settings.templatePrefix);
+    const keysSecret = await createKeySecret(secrets.endpoint);
 
-    const consumer = queueConsumers.resetRequests;
     const queue = new LocalQueue({
       name: 'reset-requests',
       maxReceiveCount: consumer.maxReceiveCount,
@@ -227,8 +254,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const proxies = new Map<FaultService, FaultProxy>();
     const handlerEndpoints: Record<FaultService, string> = { ...endpoints, sqs: queue.endpoint, kms: kms.endpoint };
     for (const service of Object.keys(handlerEndpoints) as FaultService[]) {
-      const iamService = service;
-      const proxy = new FaultProxy(handlerEndpoints[service], (request) => iam.check(iamService, request));
+      const iamService =
+        service === 'dynamodb' || service === 'cognito' || service === 'sqs' || service === 'kms' ? service : 'ses';
+      // As in AWS: authorisation first, then the input rules the emulators lack; the Cognito proxy
+      // then plays the admin sign-in flow cognito-local lacks (local/cognito-admin-auth.ts).
+      const proxy = new FaultProxy(
+        handlerEndpoints[service],
+        async (request) => (await iam.check(iamService, request)) ?? inputRefusal(iamService, request),
+        service === 'cognito'
+          ? cognitoAdminAuth(new Map([[bootstrapped.clientId, bootstrapped.clientSecret]]))
+          : undefined,
+      );
       handlerEndpoints[service] = await proxy.start();
       proxies.set(service, proxy);
       started.push(proxy);
@@ -249,12 +285,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const portalName = options.portalName ?? process.env.PORTAL_NAME ?? portalDefaults.name;
 
-    Object.assign(process.env, {
+    // What each function finds in its environment. The shell's settings pass through (log level,
+    // PORTAL_NAME, RATE_LIMITS...), but never its AWS credentials, profile or endpoints: a function
+    // runs with its own (function-runtime.ts), and talks to the local services only.
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(
+        (entry): entry is [string, string] =>
+          entry[1] !== undefined &&
+          !/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|ENDPOINT_URL)/.test(entry[0]),
+      ),
+    );
+    const functionEnvironment: Record<string, string> = {
+      ...inherited,
       AWS_REGION: LOCAL_REGION,
-      // Replaced per call by the calling handler's name (in-process-callers.ts); a call made outside
-      // a handler is signed "local", which no role in the template answers to, and is refused.
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
       AWS_MAX_ATTEMPTS: '1',
       AWS_ENDPOINT_URL_DYNAMODB: handlerEndpoints.dynamodb,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: handlerEndpoints.cognito,
@@ -262,6 +305,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_SQS: handlerEndpoints.sqs,
       AWS_ENDPOINT_URL_KMS: handlerEndpoints.kms,
       FACTOR_KEY_ID: kms.keyArn,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      OIDC_KEYS_SECRET: keysSecret,
       TABLE_NAME: bootstrapped.tableName,
       USER_POOL_ID: bootstrapped.userPoolId,
       USER_POOL_CLIENT_ID: bootstrapped.clientId,
@@ -273,18 +318,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       RESET_QUEUE_URL: queueUrlForHandlers(handlerEndpoints.sqs),
       COGNITO_GLOBAL_SIGN_OUT: 'unsupported',
       PORTAL_NAME: portalName,
+      POWERTOOLS_SERVICE_NAME: 'support-access',
       ...options.env,
-    });
+      OIDC_CLIENTS: localProviderClients(options.env?.OIDC_CLIENTS ?? process.env.OIDC_CLIENTS, options.extraClients),
+    };
 
-    const handlers = new Map<string, ApiHandler>();
-    for (const route of Object.values(apiRoutes) as ApiRoute[]) {
-      const module = (await import(`../lambdas/handlers/${route.handler}`)) as { handler: ApiHandler };
-      handlers.set(`${route.method} ${route.path}`, (event, context) =>
-        asFunction(route.handler, () => module.handler(event, context)),
-      );
+    const bundles = await bundlesReady;
+    const functions = new Map<string, LocalFunction>();
+    for (const name of functionNames) {
+      const fn = new LocalFunction(name, bundles.files[name] as string, functionEnvironment);
+      functions.set(name, fn);
+      started.push(fn);
     }
-    const worker = (await import(`../lambdas/handlers/${consumer.handler}`)) as { handler: QueueHandler };
-    queue.attach((event) => asFunction(consumer.handler, () => worker.handler(event)));
+    // Module init of every function at once, as Lambda containers would start side by side.
+    await Promise.all([...functions.values()].map((fn) => fn.start()));
+
+    const handlers = new Map<string, LocalFunction>();
+    for (const route of Object.values(apiRoutes) as ApiRoute[]) {
+      handlers.set(`${route.method} ${route.path}`, functions.get(route.handler) as LocalFunction);
+    }
+    const provider = functions.get(providerFunction.handler) as LocalFunction;
+    const worker = functions.get(consumer.handler) as LocalFunction;
+    queue.attach((event) => worker.invoke<SQSBatchResponse>(event, { awsRequestId: randomUUID() }));
 
     const site = buildSite({
       outDir: join(dataDir, 'site'),
@@ -312,6 +367,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         res.end();
         return;
       }
+      if (isProviderPath(path)) {
+        const body = await readBody(req);
+        if (body === undefined) {
+          writeApiGatewayResult(res, problem('payload_too_large'));
+          return;
+        }
+        const event = toApiGatewayEvent(req, body, `ANY ${path.startsWith('/oidc/') ? '/oidc/{proxy+}' : path}`);
+        writeApiGatewayResult(
+          res,
+          await provider.invoke<APIGatewayProxyStructuredResultV2>(event, { awsRequestId: randomUUID() }),
+        );
+        return;
+      }
       if (path === '/api' || path.startsWith('/api/')) {
         const handler = handlers.get(`${method} ${path}`);
         if (!handler) {
@@ -326,7 +394,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }
         const requestId = randomUUID();
         const event = toApiGatewayEvent(req, body, `${method} ${path}`);
-        writeApiGatewayResult(res, await handler(event, { awsRequestId: requestId }));
+        writeApiGatewayResult(
+          res,
+          await handler.invoke<APIGatewayProxyStructuredResultV2>(event, { awsRequestId: requestId }),
+        );
         return;
       }
       if (path === '/_local/inbox' && method === 'GET') {
@@ -374,7 +445,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const file = files.get(route.kind === 'page' ? route.file : path);
       if (!file || (method !== 'GET' && method !== 'HEAD')) {
         res.writeHead(file ? 405 : 404, { ...PAGE_SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-        res.end(file ? '' : NOT_FOUND_HTML);
+        // The same 404 page the CloudFront Function answers with, in the visitor's language.
+        const language = route.kind === 'not-found' ? route.language : routing.defaultLanguage;
+        res.end(file ? '' : site.notFound[language as keyof typeof site.notFound]);
         return;
       }
       const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
@@ -398,6 +471,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queue,
       endpoints,
       iam,
+      bundles: { built: bundles.built, reused: bundles.reused },
       stop: async () => {
         await stopAll();
         if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });

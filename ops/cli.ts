@@ -6,7 +6,8 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultLanguage, isLanguage, languages } from '../lambdas/definitions/languages';
 import { OpsError } from '../lambdas/domain/credential-requests';
-import type { AccountSummary, CredentialRequestRecord } from '../lambdas/domain/ports';
+import type { AccountSummary, CredentialRequestRecord, CredentialRequestStatus } from '../lambdas/domain/ports';
+import { CLIENTS_USAGE, runClientsCommand } from './clients-cli';
 import { type OpsService, opsService } from './service';
 import {
   DEFAULT_LOCAL_FILE,
@@ -45,6 +46,8 @@ Accounts
 Second factors
   factors reset <user> [--language en|it]             remove a person's second factors (lost phone): ends their
                                                       sessions, emails them (in --language, default en), audits
+
+${CLIENTS_USAGE}
 
 Target (default: the local runner started with npm start)
   --stack <name>       a deployed stack (default name ${DEFAULT_STACK} when --region or --profile is given)
@@ -99,11 +102,30 @@ function notes(request: CredentialRequestRecord, now: number): string {
   return parts.join('; ');
 }
 
-function printRequests(requests: CredentialRequestRecord[], io: OpsIo, settings: OpsSettings): void {
-  if (requests.length === 0) {
+/**
+ * An empty list under a --status filter says how many requests the other states hold, so "none
+ * pending" is not read as "none at all".
+ */
+function printNoRequests(
+  status: CredentialRequestStatus | undefined,
+  all: readonly CredentialRequestRecord[],
+  io: OpsIo,
+  settings: OpsSettings,
+): void {
+  if (status === undefined || all.length === 0) {
     io.out(`No credential requests in ${settings.description}.`);
     return;
   }
+  const counts = (Object.keys(STATUSES) as (keyof typeof STATUSES)[])
+    .filter((name) => STATUSES[name] !== undefined && STATUSES[name] !== status)
+    .map((name) => `${all.filter((r) => r.status === STATUSES[name]).length} ${name}`);
+  io.out(
+    `No ${status.toLowerCase()} credential requests in ${settings.description} (${counts.join(', ')}). ` +
+      'Run `requests` without --status to list them all.',
+  );
+}
+
+function printRequests(requests: CredentialRequestRecord[], io: OpsIo): void {
   const now = Date.now();
   const rows = requests.map((r) => [
     r.reference,
@@ -290,7 +312,8 @@ async function execute(parsed: Parsed, service: OpsService, io: OpsIo): Promise<
       const status = STATUSES[(values.status ?? 'all') as keyof typeof STATUSES];
       const requests = await service.listRequests(status);
       if (values.json) json(requests);
-      else printRequests(requests, io, service.settings);
+      else if (requests.length > 0) printRequests(requests, io);
+      else printNoRequests(status, status ? await service.listRequests() : [], io, service.settings);
       return;
     }
     case 'show': {
@@ -330,7 +353,10 @@ async function execute(parsed: Parsed, service: OpsService, io: OpsIo): Promise<
       else if (!result.changed) {
         io.out(`${result.username} was already ${enabled ? 'enabled' : 'disabled'}; nothing to change.`);
       } else if (enabled) io.out(`Enabled ${result.username}: the account can sign in again.`);
-      else io.out(`Disabled ${result.username}; ended ${result.sessionsEnded} portal session(s).`);
+      else {
+        io.out(`Disabled ${result.username}; ended ${result.sessionsEnded} portal session(s).`);
+        if (result.toolsSignedOut?.length) io.out(`Signed out of: ${result.toolsSignedOut.join(', ')}.`);
+      }
       return;
     }
     case 'factors': {
@@ -350,6 +376,9 @@ async function execute(parsed: Parsed, service: OpsService, io: OpsIo): Promise<
 
 /** Runs one command; resolves to the exit code. Never throws. */
 export async function runOps(argv: string[], io: OpsIo, options: RunOptions = {}): Promise<number> {
+  if (argv[0] === 'clients' || argv[0] === 'keys') {
+    return runClientsCommand(argv, io, (target) => resolveSettings(target), options.settings);
+  }
   let parsed: Parsed;
   try {
     parsed = parse(argv);

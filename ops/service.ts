@@ -9,7 +9,11 @@ import { CognitoAccountAdmin } from '../lambdas/adapters/cognito-accounts';
 import { CognitoUserDirectory } from '../lambdas/adapters/cognito-directory';
 import { DynamoCredentialRequestStore } from '../lambdas/adapters/dynamodb-credential-requests';
 import { DynamoAuditTrail, DynamoFactorStore } from '../lambdas/adapters/dynamodb-factors';
-import { DynamoSessionStore, DynamoTemporaryPasswordStore } from '../lambdas/adapters/dynamodb-store';
+import {
+  DynamoCredentialGenerations,
+  DynamoSessionStore,
+  DynamoTemporaryPasswordStore,
+} from '../lambdas/adapters/dynamodb-store';
 import { SesCredentialMailer } from '../lambdas/adapters/ses-credential-mailer';
 import { SesMailer } from '../lambdas/adapters/ses-mailer';
 import type { Language } from '../lambdas/definitions/languages';
@@ -33,7 +37,10 @@ export interface OpsService {
   approve(reference: string): Promise<Approval>;
   reject(reference: string, reason: string): Promise<{ reference: string; email: string }>;
   listUsers(): Promise<AccountSummary[]>;
-  setEnabled(login: string, enabled: boolean): Promise<{ username: string; changed: boolean; sessionsEnded: number }>;
+  setEnabled(
+    login: string,
+    enabled: boolean,
+  ): Promise<{ username: string; changed: boolean; sessionsEnded: number; toolsSignedOut: readonly string[] }>;
   /** Removes a person's second factors (lost phone), ends their sessions, emails them, audits. */
   resetFactors(login: string, language: Language): Promise<OpsFactorReset>;
   close(): void;
@@ -60,7 +67,13 @@ export function opsService(settings: OpsSettings, options: { decidedBy: string; 
   const store = new DynamoCredentialRequestStore(db, settings.tableName);
   const accounts = new CognitoAccountAdmin(cognito, settings.userPoolId);
   // The client id is only for sign-in, which ops never does.
-  const users = new CognitoUserDirectory(cognito, settings.userPoolId, 'unused', settings.globalSignOut);
+  // Ops never signs anyone in: no app client, no secret.
+  const users = new CognitoUserDirectory(cognito, {
+    userPoolId: settings.userPoolId,
+    clientId: 'unused',
+    clientSecret: () => Promise.reject(new Error('the ops tool does not sign users in')),
+    globalSignOut: settings.globalSignOut,
+  });
   const mailer = new SesCredentialMailer(ses, {
     senderEmail: settings.senderEmail,
     templatePrefix: settings.templatePrefix,
@@ -85,13 +98,23 @@ export function opsService(settings: OpsSettings, options: { decidedBy: string; 
       }),
     reject: (reference, reason) => rejectCredentialRequest(reference, reason, { ...decision, mailer }),
     listUsers: () => accounts.listUsers(),
-    setEnabled: (login, enabled) =>
-      setAccountEnabled(login, enabled, {
+    setEnabled: async (login, enabled) => {
+      const result = await setAccountEnabled(login, enabled, {
         accounts,
         users,
         sessions: new DynamoSessionStore(db, settings.tableName),
+        generations: new DynamoCredentialGenerations(db, settings.tableName),
+        clock: systemClock,
         log,
-      }),
+      });
+      // Disabling also signs the person out of every tool they used (back-channel logout).
+      // Loaded only here: the provider engine would add seconds to every other command's start.
+      const toolSessions = enabled
+        ? undefined
+        : ((await import(`./tool-sessions${''}`)) as typeof import('./tool-sessions.js'));
+      const tools = await toolSessions?.endToolSessionsFromOps(settings, result.username, { db, cognito, base });
+      return { ...result, toolsSignedOut: tools?.notified ?? [] };
+    },
     resetFactors: (login, language) =>
       resetFactorsByOps(login, options.decidedBy, language, {
         users,

@@ -24,7 +24,13 @@ export interface OpsSettings {
     readonly dynamodb: string;
     readonly cognito: string;
     readonly ses: string;
+    /** The local Secrets Manager (the provider's keys). */
+    readonly secretsmanager?: string;
   };
+  /** The OpenID Provider's key secret (name or ARN), for `keys init` and `keys rotate`. */
+  readonly oidcKeysSecret?: string | undefined;
+  /** Tools the local runner registered from OIDC_CLIENTS (JSON), so `disable` can sign them out too. */
+  readonly oidcClients?: string | undefined;
   readonly tableName: string;
   readonly userPoolId: string;
   readonly loginUrl: string;
@@ -47,7 +53,14 @@ interface LocalFile {
   readonly startedAt: string;
   readonly siteUrl: string;
   readonly region: string;
-  readonly endpoints: { readonly dynamodb: string; readonly cognito: string; readonly ses: string };
+  readonly endpoints: {
+    readonly dynamodb: string;
+    readonly cognito: string;
+    readonly ses: string;
+    readonly secretsmanager?: string;
+  };
+  readonly oidcKeysSecret?: string | undefined;
+  readonly oidcClients?: string | undefined;
   readonly tableName: string;
   readonly userPoolId: string;
   readonly templatePrefix: string;
@@ -69,6 +82,9 @@ export function writeLocalOpsFile(path: string, stack: LocalStack, env: NodeJS.P
     siteUrl: stack.url,
     region: env.AWS_REGION ?? 'eu-west-1',
     endpoints: stack.endpoints,
+    oidcKeysSecret: env.OIDC_KEYS_SECRET,
+    // Local tools only (the demo tool, tests); the file is readable by its owner only.
+    oidcClients: env.OIDC_CLIENTS,
     tableName: stack.bootstrapped.tableName,
     userPoolId: stack.bootstrapped.userPoolId,
     templatePrefix: stack.bootstrapped.templatePrefix,
@@ -109,6 +125,8 @@ export function readLocalSettings(path: string = DEFAULT_LOCAL_FILE): OpsSetting
     description: `the local runner at ${file.siteUrl}`,
     region: file.region,
     local: file.endpoints,
+    oidcKeysSecret: file.oidcKeysSecret,
+    oidcClients: file.oidcClients,
     tableName: file.tableName,
     userPoolId: file.userPoolId,
     loginUrl: loginUrl(file.siteUrl),
@@ -196,6 +214,8 @@ export async function readStackSettings(
     portalName: get('PortalName'),
     primaryColour: get('PrimaryColour'),
     temporaryPasswordMinutes: Number(get('TemporaryPasswordMinutes')),
+    // Optional: stacks deployed before the OpenID Provider have none.
+    oidcKeysSecret: outputs.OidcKeysSecret || undefined,
     globalSignOut: true,
   };
 }

@@ -5,6 +5,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -33,4 +34,8 @@ export function sqsClient(): SQSClient {
 
 export function kmsClient(): KMSClient {
   return new KMSClient({ requestHandler });
+}
+
+export function secretsManagerClient(): SecretsManagerClient {
+  return new SecretsManagerClient({ requestHandler });
 }

@@ -10,6 +10,7 @@ import {
   ListUsersCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { listUsersEqualsFilter } from '../definitions/aws-input-rules';
 import { EMAIL_ADDRESS } from '../definitions/credential-request';
 import type { AccountAdmin, AccountSummary, PortalUser } from '../domain/ports';
 
@@ -37,9 +38,10 @@ export class CognitoAccountAdmin implements AccountAdmin {
   async usersWithEmail(email: string): Promise<PortalUser[]> {
     const address = email.trim().toLowerCase();
     // Validated addresses only: nothing else can reach the filter expression.
-    if (!EMAIL_ADDRESS.test(address)) return [];
+    const filter = EMAIL_ADDRESS.test(address) ? listUsersEqualsFilter('email', address) : undefined;
+    if (!filter) return [];
     const { Users = [] } = await this.cognito.send(
-      new ListUsersCommand({ UserPoolId: this.userPoolId, Filter: `email = "${address}"`, Limit: 10 }),
+      new ListUsersCommand({ UserPoolId: this.userPoolId, Filter: filter, Limit: 10 }),
     );
     return Users.map(summary).map(({ username, email: userEmail, enabled }) => ({
       username,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -21,6 +22,16 @@ const REQUEST = 'REQUEST';
 export const REQUEST_STATUSES: readonly CredentialRequestStatus[] = ['PENDING', 'APPROVED', 'REJECTED'];
 
 const key = (reference: string) => ({ pk: `${REQUEST}#${reference}`, sk: REQUEST });
+/**
+ * One item per address listing its pending requests (a string set), so the public form finds
+ * them with one GetItem. The address is stored hashed; the per-address limit (3 a day) and every
+ * decision removing its reference keep the set small.
+ */
+const EMAIL_INDEX = 'REQEMAIL';
+const emailKey = (email: string) => ({
+  pk: `${EMAIL_INDEX}#${createHash('sha256').update(email.toLowerCase()).digest('hex')}`,
+  sk: EMAIL_INDEX,
+});
 const statusPk = (status: CredentialRequestStatus) => `REQUESTS#${status}`;
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
@@ -73,6 +84,7 @@ export class DynamoCredentialRequestStore implements CredentialRequestStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      if (request.status === 'PENDING') await this.indexPending(request.email, request.reference, 'ADD');
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -88,11 +100,36 @@ export class DynamoCredentialRequestStore implements CredentialRequestStore {
   }
 
   async delete(reference: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key(reference) }));
+    const { Attributes } = await this.db.send(
+      new DeleteCommand({ TableName: this.tableName, Key: key(reference), ReturnValues: 'ALL_OLD' }),
+    );
+    if (Attributes?.email) await this.indexPending(String(Attributes.email), reference, 'DELETE');
   }
 
-  async pendingFor(email: string): Promise<CredentialRequestRecord[]> {
-    return this.query('PENDING', email);
+  async pendingReferencesFor(email: string): Promise<string[]> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true }),
+    );
+    const references = Item?.pending instanceof Set ? [...(Item.pending as Set<string>)] : [];
+    return references.sort();
+  }
+
+  /** Adds a reference to the address's pending set, or takes it out (an emptied set disappears). */
+  private async indexPending(email: string, reference: string, action: 'ADD' | 'DELETE'): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: emailKey(email),
+        UpdateExpression: `${action} pending :reference${action === 'ADD' ? ' SET #ttl = :ttl' : ''}`,
+        ExpressionAttributeValues: {
+          ':reference': new Set([reference]),
+          ...(action === 'ADD'
+            ? { ':ttl': Math.ceil((Date.now() + lifetimeDefaults.credentialRequestDays * 86_400_000) / 1000) }
+            : {}),
+        },
+        ...(action === 'ADD' ? { ExpressionAttributeNames: { '#ttl': 'ttl' } } : {}),
+      }),
+    );
   }
 
   async list(status?: CredentialRequestStatus): Promise<CredentialRequestRecord[]> {
@@ -144,10 +181,11 @@ export class DynamoCredentialRequestStore implements CredentialRequestStore {
       decision.status === 'APPROVED'
         ? { expression: 'username = :detail', value: decision.username }
         : { expression: 'rejectionReason = :detail', value: decision.reason };
-    await this.db.send(
+    const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: key(reference),
+        ReturnValues: 'ALL_NEW',
         UpdateExpression: `SET #status = :to, userPk = :userPk, decidedAt = :at, decidedBy = :by, ${detail.expression} REMOVE claimUntil`,
         // Only from pending: a decision is made once.
         ConditionExpression: '#status = :pending',
@@ -162,9 +200,10 @@ export class DynamoCredentialRequestStore implements CredentialRequestStore {
         },
       }),
     );
+    if (Attributes?.email) await this.indexPending(String(Attributes.email), reference, 'DELETE');
   }
 
-  private async query(status: CredentialRequestStatus, email?: string): Promise<CredentialRequestRecord[]> {
+  private async query(status: CredentialRequestStatus): Promise<CredentialRequestRecord[]> {
     const requests: CredentialRequestRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -173,8 +212,7 @@ export class DynamoCredentialRequestStore implements CredentialRequestStore {
           TableName: this.tableName,
           IndexName: tableKeys.userIndex.name,
           KeyConditionExpression: 'userPk = :status',
-          ...(email ? { FilterExpression: 'email = :email' } : {}),
-          ExpressionAttributeValues: { ':status': statusPk(status), ...(email ? { ':email': email } : {}) },
+          ExpressionAttributeValues: { ':status': statusPk(status) },
           ScanIndexForward: false,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),

@@ -16,6 +16,7 @@ import type { AuthenticationMethod } from '../definitions/second-factors';
 import type {
   ChallengeRecord,
   ClaimResult,
+  CredentialGenerations,
   ResetTokenRecord,
   ResetTokenStatus,
   ResetTokenStore,
@@ -43,6 +44,7 @@ const RATE = 'RATE';
 
 const key = (kind: string, hash: string) => ({ pk: `${kind}#${hash}`, sk: kind });
 const userPk = (username: string) => `USER#${username}`;
+const generationKey = (username: string) => ({ pk: userPk(username), sk: 'GENERATION' });
 const ttlSeconds = (epochMs: number) => Math.ceil(epochMs / 1000);
 
 /** True for a failed ConditionExpression: the expected state was not there (not a fault). */
@@ -139,22 +141,48 @@ export class DynamoResetTokenStore implements ResetTokenStore {
     });
   }
 
-  async revokeOthers(username: string, keepHash: string | undefined): Promise<number> {
+  async revokeOthers(username: string, keepHash: string, createdBefore?: number): Promise<number> {
+    // A user has a handful of links at most (3 emails an hour, records kept 7 days): one page.
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: tableKeys.userIndex.name,
         KeyConditionExpression: 'userPk = :user AND begins_with(userSk, :kind)',
-        FilterExpression: '#status = :pending',
+        FilterExpression: '#status IN (:pending, :claimed)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':user': userPk(username), ':kind': `${TOKEN}#`, ':pending': 'PENDING' },
+        ExpressionAttributeValues: {
+          ':user': userPk(username),
+          ':kind': `${TOKEN}#`,
+          ':pending': 'PENDING',
+          ':claimed': 'CLAIMED',
+        },
       }),
     );
-    const hashes = Items.map((item) => String(item.pk).slice(TOKEN.length + 1)).filter((h) => h !== keepHash);
-    const results = await Promise.all(
-      hashes.map((h) => this.transition(h, 'PENDING', 'SET #status = :to', { ':to': 'REVOKED' })),
-    );
+    const hashes = Items.filter((item) => createdBefore === undefined || Number(item.createdAt) < createdBefore)
+      .map((item) => String(item.pk).slice(TOKEN.length + 1))
+      .filter((h) => h !== keepHash);
+    const results = await Promise.all(hashes.map((h) => this.revokeUnspent(h)));
     return results.filter(Boolean).length;
+  }
+
+  /** PENDING or CLAIMED -> REVOKED; false when the token was spent or revoked already. */
+  private async revokeUnspent(hash: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(TOKEN, hash),
+          UpdateExpression: 'SET #status = :revoked REMOVE claimUntil',
+          ConditionExpression: '#status IN (:pending, :claimed)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':revoked': 'REVOKED', ':pending': 'PENDING', ':claimed': 'CLAIMED' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /** A conditional status change; false when the token was no longer in `from`. */
@@ -187,8 +215,11 @@ function toSession(hash: string, item: Record<string, unknown>): SessionRecord {
   return {
     hash,
     username: String(item.username),
+    // A session stored without one (before generations) never matches: signed out, fail closed.
+    generation: typeof item.generation === 'number' ? item.generation : -1,
     createdAt: Number(item.createdAt),
     expiresAt: Number(item.expiresAt),
+    lastSeenAt: Number(item.lastSeenAt ?? item.createdAt),
     ...(Array.isArray(item.amr) ? { amr: item.amr as AuthenticationMethod[] } : {}),
   };
 }
@@ -208,8 +239,10 @@ export class DynamoSessionStore implements SessionStore {
           userPk: userPk(session.username),
           userSk: `${SESSION}#${session.hash}`,
           username: session.username,
+          generation: session.generation,
           createdAt: session.createdAt,
           expiresAt: session.expiresAt,
+          lastSeenAt: session.lastSeenAt,
           ...(session.amr ? { amr: [...session.amr] } : {}),
           ttl: ttlSeconds(session.expiresAt),
         },
@@ -251,6 +284,7 @@ export class DynamoSessionStore implements SessionStore {
           ...key(SECOND_STEP, step.hash),
           username: step.username,
           purpose: step.purpose,
+          generation: step.generation,
           amr: [...step.amr],
           expiresAt: step.expiresAt,
           ttl: ttlSeconds(step.expiresAt),
@@ -266,6 +300,8 @@ export class DynamoSessionStore implements SessionStore {
       hash,
       username: String(item.username),
       purpose: item.purpose,
+      // A step stored without one never matches the user's generation: its session is dead at once.
+      generation: typeof item.generation === 'number' ? item.generation : -1,
       amr: Array.isArray(item.amr) ? (item.amr as AuthenticationMethod[]) : [],
       expiresAt: Number(item.expiresAt),
     };
@@ -273,6 +309,23 @@ export class DynamoSessionStore implements SessionStore {
 
   async deleteSecondStep(hash: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key(SECOND_STEP, hash) }));
+  }
+
+  async touchSession(hash: string, now: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(SESSION, hash),
+          UpdateExpression: 'SET lastSeenAt = :now',
+          // Never recreate a session that was deleted meanwhile (sign-out, reset).
+          ConditionExpression: 'attribute_exists(pk) AND lastSeenAt < :now',
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async deleteSession(hash: string): Promise<void> {
@@ -311,7 +364,9 @@ export class DynamoSessionStore implements SessionStore {
         Item: {
           ...key(CHALLENGE, challenge.hash),
           username: challenge.username,
+          ...(challenge.email ? { email: challenge.email } : {}),
           challengeSession: challenge.challengeSession,
+          generation: challenge.generation,
           expiresAt: challenge.expiresAt,
           ttl: ttlSeconds(challenge.expiresAt),
         },
@@ -325,7 +380,9 @@ export class DynamoSessionStore implements SessionStore {
       ? {
           hash,
           username: String(item.username),
+          ...(typeof item.email === 'string' ? { email: item.email } : {}),
           challengeSession: String(item.challengeSession),
+          generation: typeof item.generation === 'number' ? item.generation : -1,
           expiresAt: Number(item.expiresAt),
         }
       : undefined;
@@ -381,6 +438,34 @@ export class DynamoTemporaryPasswordStore implements TemporaryPasswordStore {
 
   async clear(username: string): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key(TEMPORARY_PASSWORD, username) }));
+  }
+}
+
+/** Credential generations: one item per user, bumped with an atomic ADD, never expiring. */
+export class DynamoCredentialGenerations implements CredentialGenerations {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async current(username: string): Promise<number> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: generationKey(username), ConsistentRead: true }),
+    );
+    return Number(Item?.generation ?? 0);
+  }
+
+  async bump(username: string, now: number): Promise<number> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: generationKey(username),
+        UpdateExpression: 'ADD generation :one SET changedAt = :now',
+        ExpressionAttributeValues: { ':one': 1, ':now': now },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.generation ?? 0);
   }
 }
 

@@ -57,7 +57,7 @@ export class SesCredentialMailer implements CredentialMailer {
     private readonly options: SesCredentialMailerOptions,
   ) {}
 
-  async notifyOps({ request }: OpsNotification): Promise<void> {
+  async notifyOps({ request, capReached }: OpsNotification): Promise<void> {
     const to = this.options.opsEmail;
     if (!to) throw new Error('no ops address configured (OPS_EMAIL)');
     // Ops read one language; the requester's is in the data.
@@ -74,7 +74,9 @@ export class SesCredentialMailer implements CredentialMailer {
       requestIp: request.requestIp,
       language: request.language,
       accountNote: accountNote(request),
-      duplicateNote: duplicateNote(request),
+      duplicateNote: capReached
+        ? `${duplicateNote(request)} MORE THAN ${capReached.limit} REQUESTS THIS HOUR: until ${formatEmailDate(new Date(capReached.until), language)} new requests are stored without an email each. List them with: npm run ops -- requests --status pending${this.options.opsCommandArgs ? ` ${this.options.opsCommandArgs}` : ''}`
+        : duplicateNote(request),
       approveCommand: opsCommand('approve', request.reference, this.options.opsCommandArgs),
       rejectCommand: opsCommand('reject', request.reference, this.options.opsCommandArgs),
     };

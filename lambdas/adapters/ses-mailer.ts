@@ -1,6 +1,7 @@
 // SESv2 adapter: sends the templated emails by name. The templates themselves are created from
 // lambdas/emails/ by the CDK stack (or the local runner).
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { assertSesTemplateData, assertSesTemplateName } from '../definitions/aws-input-rules';
 import {
   type CommonEmailData,
   type EmailTemplateId,
@@ -43,16 +44,15 @@ export async function sendTemplatedEmail(
   options: SesSenderOptions,
   email: { template: EmailTemplateId; to: string; language: Language; data: CommonEmailData },
 ): Promise<void> {
+  const templateName = sesTemplateName(options.templatePrefix, email.template, email.language);
+  const templateData = JSON.stringify(email.data);
+  assertSesTemplateName(templateName);
+  assertSesTemplateData(templateData);
   await ses.send(
     new SendEmailCommand({
       FromEmailAddress: options.senderEmail,
       Destination: { ToAddresses: [email.to] },
-      Content: {
-        Template: {
-          TemplateName: sesTemplateName(options.templatePrefix, email.template, email.language),
-          TemplateData: JSON.stringify(email.data),
-        },
-      },
+      Content: { Template: { TemplateName: templateName, TemplateData: templateData } },
       ...(options.configurationSet ? { ConfigurationSetName: options.configurationSet } : {}),
     }),
   );
@@ -68,6 +68,7 @@ export class SesMailer implements Mailer, SecurityMailer {
     const data: ResetLinkEmailData = {
       ...this.options.common,
       username: email.username,
+      name: email.greetingName,
       resetUrl: email.resetUrl,
       expiresAt: formatEmailDate(email.expiresAt, email.language),
       validMinutes: email.validMinutes,
@@ -79,7 +80,10 @@ export class SesMailer implements Mailer, SecurityMailer {
     const data: NewPasswordEmailData = {
       ...this.options.common,
       username: email.username,
+      name: email.greetingName,
       temporaryPassword: email.temporaryPassword,
+      validMinutes: email.validMinutes,
+      expiresAt: formatEmailDate(email.expiresAt, email.language),
       requestedAt: formatEmailDate(email.requestedAt, email.language),
       requestIp: email.requestIp,
     };

@@ -1,5 +1,6 @@
 // SQS adapter for the reset-request queue.
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { assertSqsMessageBody } from '../definitions/aws-input-rules';
 import type { ResetRequestMessage, ResetRequestQueue } from '../domain/ports';
 
 export class SqsResetRequestQueue implements ResetRequestQueue {
@@ -9,6 +10,8 @@ export class SqsResetRequestQueue implements ResetRequestQueue {
   ) {}
 
   async enqueue(message: ResetRequestMessage): Promise<void> {
-    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }));
+    const body = JSON.stringify(message);
+    assertSqsMessageBody(body);
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body }));
   }
 }

@@ -20,6 +20,8 @@ export interface CommonEmailData {
 
 export interface ResetLinkEmailData extends CommonEmailData {
   readonly username: string;
+  /** The greeting's name: the account's name in Cognito, else the username. */
+  readonly name: string;
   readonly resetUrl: string;
   readonly expiresAt: string;
   readonly validMinutes: number;
@@ -27,7 +29,12 @@ export interface ResetLinkEmailData extends CommonEmailData {
 
 export interface NewPasswordEmailData extends CommonEmailData {
   readonly username: string;
+  /** The greeting's name: the account's name in Cognito, else the username. */
+  readonly name: string;
   readonly temporaryPassword: string;
+  /** How long the temporary password works (lifetimes.ts temporaryPasswordMinutes) and until when. */
+  readonly validMinutes: number;
+  readonly expiresAt: string;
   readonly requestedAt: string;
   readonly requestIp: string;
 }
@@ -91,6 +98,7 @@ export const emailTemplates = {
     example: {
       ...common,
       username: 'demo',
+      name: 'Demo User',
       resetUrl: 'https://support.example.com/reset#token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
       expiresAt: '26 Nov 2026, 18:30 UTC',
       validMinutes: 30,
@@ -102,7 +110,10 @@ export const emailTemplates = {
     example: {
       ...common,
       username: 'demo',
+      name: 'Demo User',
       temporaryPassword: 'Xk7mPq2Rt9vWn4Lz',
+      validMinutes: 60,
+      expiresAt: '26 Nov 2026, 19:02 UTC',
       requestedAt: '26 Nov 2026, 18:02 UTC',
       requestIp: '203.0.113.7',
     },

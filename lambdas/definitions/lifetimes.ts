@@ -11,6 +11,8 @@ export const lifetimeDefaults = {
   temporaryPasswordMinutes: 60,
   /** Absolute lifetime of a signed-in session. */
   sessionMinutes: 8 * 60,
+  /** A session unused this long ends (ASVS 5.0 7.3.1); each use moves the deadline forward. */
+  sessionIdleMinutes: 30,
   /** How long a credential request (who asked, why, the decision) is kept, then TTL removes it. */
   credentialRequestDays: 365,
   /** Cognito keeps an auth challenge's session for 3 minutes; ours ends with it. */

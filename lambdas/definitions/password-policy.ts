@@ -36,7 +36,8 @@ export type PasswordRule =
   | 'uppercase'
   | 'digit'
   | 'symbol'
-  | 'not_username'
+  /** No username, email local part or portal name inside (ASVS 5.0 6.2.11). */
+  | 'no_context_words'
   | 'no_edge_spaces'
   /** Checked on the server only: the list is too large for the page. */
   | 'not_common';
@@ -48,7 +49,7 @@ export const passwordRuleText: Record<PasswordRule, string> = {
   uppercase: 'An uppercase letter (A-Z)',
   digit: 'A digit (0-9)',
   symbol: 'A symbol such as ! @ # $ %',
-  not_username: 'Not the same as your username',
+  no_context_words: 'Does not contain your username, the first part of your email address or the portal name',
   no_edge_spaces: 'No space at the start or end',
   not_common: 'Not a commonly used password',
 };
@@ -71,11 +72,38 @@ export function applicableRules(policy: PasswordPolicy = passwordPolicy): Passwo
   if (policy.requireUppercase) rules.push('uppercase');
   if (policy.requireDigits) rules.push('digit');
   if (policy.requireSymbols) rules.push('symbol');
-  rules.push('not_username', 'no_edge_spaces', 'max_length');
+  rules.push('no_context_words', 'no_edge_spaces', 'max_length', 'not_common');
   return rules;
 }
 
-function meets(rule: PasswordRule, password: string, policy: PasswordPolicy, username?: string): boolean {
+/** Rules only the server can check (the page marks them "checked on save"). */
+export const checkedOnSaveRules: ReadonlySet<PasswordRule> = new Set<PasswordRule>(['not_common']);
+
+/** Who the password is for: words from it that a password must not contain. */
+export interface PasswordContext {
+  readonly username?: string | undefined;
+  /** The email address, or just its part before the @. */
+  readonly email?: string | undefined;
+  readonly portalName?: string | undefined;
+}
+
+/** Context words shorter than this are not looked for: "al" would refuse half of all passwords. */
+const MIN_CONTEXT_WORD = 3;
+
+/** Lower case, no white space: "IMS SUPPORT" and "ims support" and "imssupport" compare equal. */
+function squash(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, '');
+}
+
+/** The context words a password must not contain, squashed. */
+export function contextWords(context: PasswordContext): string[] {
+  const local = context.email?.split('@')[0];
+  return [context.username, local, context.portalName]
+    .map((word) => squash(word ?? ''))
+    .filter((word) => word.length >= MIN_CONTEXT_WORD);
+}
+
+function meets(rule: PasswordRule, password: string, policy: PasswordPolicy, context: PasswordContext): boolean {
   // Length counts characters as a person sees them, not UTF-16 units.
   const length = [...password].length;
   switch (rule) {
@@ -91,8 +119,10 @@ function meets(rule: PasswordRule, password: string, policy: PasswordPolicy, use
       return /[0-9]/.test(password);
     case 'symbol':
       return [...password].some((c) => COGNITO_SYMBOLS.includes(c));
-    case 'not_username':
-      return !username || password.toLowerCase() !== username.toLowerCase();
+    case 'no_context_words': {
+      const squashed = squash(password);
+      return !contextWords(context).some((word) => squashed.includes(word));
+    }
     case 'no_edge_spaces':
       // Cognito rejects leading and trailing spaces.
       return password === password.trim();
@@ -102,11 +132,16 @@ function meets(rule: PasswordRule, password: string, policy: PasswordPolicy, use
   }
 }
 
-/** Every rule the password breaks; empty when it is acceptable. */
+/**
+ * Every rule the password breaks that can be checked here; empty when it is acceptable so far.
+ * `context` is the username alone or the whole context. The server adds `not_common`
+ * (lambdas/domain/common-passwords.ts).
+ */
 export function unmetPasswordRules(
   password: string,
-  username?: string,
+  context?: string | PasswordContext,
   policy: PasswordPolicy = passwordPolicy,
 ): PasswordRule[] {
-  return applicableRules(policy).filter((rule) => !meets(rule, password, policy, username));
+  const who: PasswordContext = typeof context === 'string' ? { username: context } : (context ?? {});
+  return applicableRules(policy).filter((rule) => !meets(rule, password, policy, who));
 }

@@ -46,6 +46,13 @@ export const rateLimitDefaults = {
    */
   secondFactorPerAccount: { limit: 10, windowSeconds: 900 },
   /**
+   * Credential requests ops are emailed about, from everyone together, per hour. Past it requests
+   * are still stored and answered alike, but ops get ONE notice (with the request that crossed
+   * the cap) instead of one email each: their inbox cannot be flooded, and the SES sending quota
+   * the reset emails share can lose at most this many messages an hour to the form.
+   */
+  credentialRequestEmailsPerHour: { limit: 30, windowSeconds: 3600 },
+  /**
    * Requests per source (IPv4 address or IPv6 /64), per endpoint (handler name from routes.ts).
    * session-create's counts sign-in FAILURES from the source, whatever the login (spraying many
    * accounts), inside sign-in, so a correct password costs nothing and a live temporary password
@@ -73,6 +80,7 @@ export const rateLimitDefaults = {
   signInPerAccountAndSource: SignInBackoff;
   credentialRequestsPerEmail: RateLimit;
   secondFactorPerAccount: RateLimit;
+  credentialRequestEmailsPerHour: RateLimit;
   perIp: Record<string, RateLimit>;
 };
 
@@ -84,5 +92,6 @@ export interface RateLimits {
   readonly signInPerAccountAndSource: SignInBackoff;
   readonly credentialRequestsPerEmail: RateLimit;
   readonly secondFactorPerAccount: RateLimit;
+  readonly credentialRequestEmailsPerHour: RateLimit;
   readonly perIp: Readonly<Record<IpLimitedEndpoint, RateLimit>>;
 }

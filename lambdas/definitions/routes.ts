@@ -29,6 +29,17 @@ export const apiRoutes = {
   revokeSessions: { method: 'POST', path: '/api/account/sessions/revoke', handler: 'account-sessions-revoke' },
 } as const satisfies Record<string, ApiRoute>;
 
+/**
+ * The OpenID Provider: one function answers every path under /oidc and discovery. API Gateway
+ * and CloudFront send these paths (greedy) to it; the provider routes inside (definitions/oidc.ts).
+ */
+export const providerFunction = {
+  handler: 'oidc-provider',
+  paths: ['/oidc/{proxy+}', '/.well-known/openid-configuration'],
+  /** CloudFront behaviours (path patterns) that go to the API origin without caching. */
+  cloudFrontPatterns: ['/oidc/*', '/.well-known/openid-configuration'],
+} as const;
+
 export interface QueueConsumer {
   readonly handler: string;
   /** Deliveries before a message goes to the dead-letter queue. */

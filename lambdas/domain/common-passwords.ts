@@ -1,17 +1,13 @@
 // Refuses passwords that appear in breach corpora (ASVS 5.0 6.2.4), from zxcvbn-ts's list of the
 // most common passwords, and passwords made of the portal's own words (6.2.11).
-import { dictionary } from '@zxcvbn-ts/language-common';
-import { type PasswordRule, passwordPolicy, unmetPasswordRules } from '../definitions/password-policy';
+import { type PasswordContext, type PasswordRule, unmetPasswordRules } from '../definitions/password-policy';
+import { commonPasswords as list } from './common-password-list';
 
 let common: Set<string> | undefined;
 
 function commonPasswords(): Set<string> {
-  // Only entries the length rule would not already refuse; built on first use.
-  common ??= new Set(
-    (dictionary['passwords-common'] as string[])
-      .filter((p) => p.length >= passwordPolicy.minLength)
-      .map((p) => p.toLowerCase()),
-  );
+  // Only entries the length rule would not already refuse (common-password-list.ts); built on first use.
+  common ??= new Set(list);
   return common;
 }
 
@@ -32,10 +28,11 @@ export function isCommonPassword(password: string, contextWords: readonly string
 /** The shared rules plus the server-only common-password check. */
 export function unmetPasswordRulesOnServer(
   password: string,
-  username: string,
+  context: string | PasswordContext,
   contextWords: readonly string[] = [],
 ): PasswordRule[] {
-  const unmet = unmetPasswordRules(password, username);
-  if (isCommonPassword(password, [username, ...contextWords])) unmet.push('not_common');
+  const who: PasswordContext = typeof context === 'string' ? { username: context } : context;
+  const unmet = unmetPasswordRules(password, who);
+  if (isCommonPassword(password, [who.username ?? '', ...contextWords])) unmet.push('not_common');
   return unmet;
 }

@@ -14,6 +14,7 @@ import type {
   AccountAdmin,
   AccountCheck,
   Clock,
+  CredentialGenerations,
   CredentialMailer,
   CredentialRequestRecord,
   CredentialRequestStore,
@@ -68,6 +69,8 @@ export interface SubmitDeps {
   readonly mailer: Pick<CredentialMailer, 'notifyOps'>;
   readonly counter: RateCounter;
   readonly emailLimit: RateLimit;
+  /** Ops emails per hour for everyone's requests together. */
+  readonly opsEmailLimit: RateLimit;
   readonly clock: Clock;
   readonly log: Log;
 }
@@ -95,7 +98,7 @@ export async function submitCredentialRequest(input: SubmitInput, deps: SubmitDe
   }
 
   try {
-    const earlierPending = (await store.pendingFor(input.email)).map((request) => request.reference).slice(0, 5);
+    const earlierPending = (await store.pendingReferencesFor(input.email)).slice(0, 5);
     let request: CredentialRequestRecord | undefined;
     // 40 random bits rarely collide; the conditional write makes sure a collision overwrites nothing.
     for (let attempt = 0; attempt < 3 && !request; attempt++) {
@@ -117,9 +120,25 @@ export async function submitCredentialRequest(input: SubmitInput, deps: SubmitDe
       if (await store.create(candidate)) request = candidate;
     }
     if (!request) throw new Error('no free reference after 3 attempts');
+    // One email per request up to the hourly cap, then one notice, then none until the hour ends:
+    // a flood of requests cannot flood ops or spend the SES quota the reset emails need.
+    const cap = await checkRate(deps, 'global:credential-request-email', 'all', deps.opsEmailLimit);
+    const notice = cap.count === deps.opsEmailLimit.limit + 1;
+    if (!cap.allowed && !notice) {
+      log.warn('credential request stored without an ops email: hourly cap reached', {
+        reference: request.reference,
+      });
+      return { reference: request.reference };
+    }
     try {
-      await deps.mailer.notifyOps({ request });
+      await deps.mailer.notifyOps({
+        request,
+        ...(notice
+          ? { capReached: { limit: deps.opsEmailLimit.limit, until: clock.now() + cap.retryAfterSeconds * 1000 } }
+          : {}),
+      });
     } catch (error) {
+      await cap.refund();
       // A request ops never heard of would wait forever: take it back and ask to try again.
       await store.delete(request.reference).catch((deleteError: unknown) => {
         log.error('an unannounced credential request could not be removed', {
@@ -424,12 +443,16 @@ export interface AccountStateDeps {
   readonly accounts: Pick<AccountAdmin, 'setEnabled'>;
   readonly users: Pick<UserDirectory, 'findByLogin' | 'signOutEverywhere'>;
   readonly sessions: Pick<SessionStore, 'deleteAllSessions'>;
+  readonly generations: CredentialGenerations;
+  readonly clock: Clock;
   readonly log: Log;
 }
 
 /**
  * Disables or enables an account, found by username or email. Disabling first ends the user's
- * portal sessions and revokes Cognito's tokens, so nobody stays signed in on the account.
+ * portal sessions (the credential generation moves on, the records go) and revokes Cognito's
+ * tokens, then disables the account and moves the generation on once more: a sign-in that was
+ * checked in between carries the older generation, so no session survives the gap.
  */
 export async function setAccountEnabled(
   login: string,
@@ -445,11 +468,13 @@ export async function setAccountEnabled(
   }
   let sessionsEnded = 0;
   if (!enabled) {
+    await deps.generations.bump(user.username, deps.clock.now());
     sessionsEnded = await deps.sessions.deleteAllSessions(user.username);
     await deps.users.signOutEverywhere(user.username);
   }
   if (user.enabled === enabled) return { username: user.username, changed: false, sessionsEnded };
   await deps.accounts.setEnabled(user.username, enabled);
+  if (!enabled) await deps.generations.bump(user.username, deps.clock.now());
   deps.log.info(enabled ? 'account enabled' : 'account disabled', { username: user.username });
   return { username: user.username, changed: true, sessionsEnded };
 }

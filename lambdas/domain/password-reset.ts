@@ -16,6 +16,7 @@ import {
 import type {
   ClaimResult,
   Clock,
+  CredentialGenerations,
   Log,
   Mailer,
   ResetRequestMessage,
@@ -126,12 +127,14 @@ export async function processResetRequest(
       requestIp: message.sourceIp,
     };
     await tokens.create(record);
-    // Only the newest link lives: older pending links stop working once this one exists.
+    // Only the newest link lives: older links stop working once this one exists, whatever their
+    // state (a CLAIMED one left by a crashed confirm too, or its lapsed lease would free it again).
     const revoked = await tokens.revokeOthers(user.username, record.hash);
     await mailer.sendResetLink({
       to: user.email,
       language: message.language,
       username: user.username,
+      greetingName: user.name?.trim() || user.username,
       resetUrl: resetLink(deps.siteUrl, token),
       expiresAt: new Date(record.expiresAt),
       validMinutes: deps.tokenMinutes,
@@ -145,26 +148,35 @@ export async function processResetRequest(
   }
 }
 
-const CLAIM_POLL_MS = 150;
+const CLAIM_POLL_MS = 250;
 
 /**
  * Claims the token. If another request holds the claim (a double click, a second tab), waits a
  * little for it to finish, so this request can say what really happened: "used" once the other
- * succeeded, or a fresh claim if the other gave the link back.
+ * succeeded, or a fresh claim if the other gave the link back. While it waits it only reads the
+ * token (one GetItem a poll, not a failing update and a read): many waiters must not slow down
+ * the one confirm they wait for.
  */
 async function claimOrWait(hash: string, deps: ConfirmDeps): Promise<ClaimResult> {
   const deadline = Date.now() + deps.waitForClaimMs;
+  const heldAt = (current: ResetTokenRecord | undefined, now: number) =>
+    current?.status === 'CLAIMED' && current.expiresAt > now && (current.claimUntil ?? 0) >= now;
   for (;;) {
     const now = deps.clock.now();
     const claim = await deps.tokens.claim(hash, now, now + lifetimeDefaults.claimLeaseSeconds * 1000);
-    const held = !claim.claimed && claim.current?.status === 'CLAIMED' && claim.current.expiresAt > now;
-    if (!held || Date.now() >= deadline) return claim;
-    await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+    if (claim.claimed || !heldAt(claim.current, now) || Date.now() >= deadline) return claim;
+    let current: ResetTokenRecord | undefined = claim.current;
+    while (heldAt(current, deps.clock.now()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+      current = await deps.tokens.find(hash);
+    }
+    if (heldAt(current, deps.clock.now())) return { claimed: false, current };
   }
 }
 
 export interface ConfirmDeps {
   readonly users: UserDirectory;
+  readonly generations: CredentialGenerations;
   readonly tokens: ResetTokenStore;
   readonly sessions: SessionStore;
   readonly temporaryPasswords: TemporaryPasswordStore;
@@ -224,11 +236,18 @@ export async function confirmPasswordReset(
   const issuedAt = clock.now();
   try {
     // Whoever may hold a session (perhaps the reason for this reset) loses it before the password
-    // changes. If this fails, nothing has changed yet but ended sessions, and the link still works.
+    // changes: the records go, Cognito revokes its tokens. If this fails, nothing has changed yet
+    // but ended sessions, and the link still works.
     const ended = await deps.sessions.deleteAllSessions(username);
     await users.signOutEverywhere(username);
     log.info('sessions ended before the reset', { username, sessions: ended });
+    // A newer link sent meanwhile revoked this one: it is the newest link that may set a password.
+    if ((await tokens.find(hash))?.status !== 'CLAIMED') throw new LinkReplaced();
     await users.setTemporaryPassword(username, temporaryPassword);
+    // Then the credential generation moves on: every session issued before is dead on its next
+    // read, whether or not its record was found above, and one from a sign-in that checked the old
+    // password in the gap read the generation before this bump, so it is dead too.
+    await deps.generations.bump(username, clock.now());
     // Our own record of what was issued and until when: Cognito's shortest temporary-password
     // validity is a day, ours is an hour, and sign-in checks it.
     await deps.temporaryPasswords.record({
@@ -241,11 +260,18 @@ export async function confirmPasswordReset(
       to: user.email,
       language,
       username,
+      greetingName: user.name?.trim() || username,
       temporaryPassword,
+      expiresAt: new Date(issuedAt + deps.temporaryPasswordMinutes * 60_000),
+      validMinutes: deps.temporaryPasswordMinutes,
       requestedAt: new Date(createdAt),
       requestIp,
     });
   } catch (error) {
+    if (error instanceof LinkReplaced) {
+      log.warn('a newer link replaced this one while it was confirmed; no password set', { username });
+      throw error;
+    }
     // Never a changed password that nobody was told: give the link back and ask to try again.
     // (If the password was set but the email failed, the next try sets and sends a fresh one.)
     log.error('reset confirm failed; link released', { error });
@@ -261,7 +287,8 @@ export async function confirmPasswordReset(
   // user it worked rather than ask them to repeat what succeeded.
   try {
     await tokens.markUsed(hash, clock.now());
-    const revoked = await tokens.revokeOthers(username, undefined);
+    // Older links die with this one; a newer one (asked while this confirm ran) stays the newest.
+    const revoked = await tokens.revokeOthers(username, hash, createdAt);
     log.info('password reset completed', { username, revokedOtherLinks: revoked });
   } catch (error) {
     log.error('password reset completed but marking the link used failed', { error });

@@ -8,6 +8,8 @@ import type { AuthenticationMethod, SecurityChange } from '../definitions/second
 export interface PortalUser {
   readonly username: string;
   readonly email: string;
+  /** The person's name (Cognito's `name` attribute), when the account has one: emails greet by it. */
+  readonly name?: string | undefined;
   readonly enabled: boolean;
 }
 
@@ -56,15 +58,24 @@ export interface ResetTokenStore {
   /** Gives a claimed token back, so the same link works again. */
   release(hash: string): Promise<void>;
   markUsed(hash: string, now: number): Promise<void>;
-  /** Revokes the user's PENDING tokens other than `keepHash`; returns how many. */
-  revokeOthers(username: string, keepHash: string | undefined): Promise<number>;
+  /**
+   * Revokes the user's tokens other than `keepHash` that are not spent yet: PENDING, and CLAIMED
+   * too (a confirm that crashed would otherwise get its link back when the lease lapses); only
+   * those created before `createdBefore` when it is given. Returns how many.
+   */
+  revokeOthers(username: string, keepHash: string, createdBefore?: number): Promise<number>;
 }
 
 export interface SessionRecord {
   readonly hash: string;
   readonly username: string;
+  /** The user's credential generation read before the password was checked. */
+  readonly generation: number;
   readonly createdAt: number;
+  /** Absolute end. */
   readonly expiresAt: number;
+  /** Last time the session was used, for the idle timeout (moved forward at most once a minute). */
+  readonly lastSeenAt: number;
   /** How the person proved who they are (RFC 8176 values); older records have none. */
   readonly amr?: readonly AuthenticationMethod[];
 }
@@ -77,6 +88,8 @@ export interface SecondStepRecord {
   readonly hash: string;
   readonly username: string;
   readonly purpose: 'verify' | 'enrol';
+  /** The user's credential generation read before the password was checked; the session takes it. */
+  readonly generation: number;
   readonly amr: readonly AuthenticationMethod[];
   readonly expiresAt: number;
 }
@@ -84,7 +97,11 @@ export interface SecondStepRecord {
 export interface ChallengeRecord {
   readonly hash: string;
   readonly username: string;
+  /** The account's email address: the new password must not contain its local part. */
+  readonly email?: string | undefined;
   readonly challengeSession: string;
+  /** The credential generation read before the temporary password was checked. */
+  readonly generation: number;
   readonly expiresAt: number;
 }
 
@@ -93,6 +110,8 @@ export interface SessionStore {
   /** The session if it exists and has not expired at `now`. */
   findSession(hash: string, now: number): Promise<SessionRecord | undefined>;
   deleteSession(hash: string): Promise<void>;
+  /** Records that the session was used at `now` (the idle timeout slides). */
+  touchSession(hash: string, now: number): Promise<void>;
   /** Ends every session of the user; returns how many. */
   deleteAllSessions(username: string): Promise<number>;
   createChallenge(challenge: ChallengeRecord): Promise<void>;
@@ -167,6 +186,18 @@ export interface SecretSealer {
   open(sealed: string, username: string): Promise<Uint8Array>;
 }
 
+/**
+ * A per-user credential generation. A completed reset and a disable bump it; every session and
+ * reset link carries the generation it was issued under and stops working on its next use once the
+ * user's generation has moved on, whether or not its own record was found and deleted.
+ */
+export interface CredentialGenerations {
+  /** The user's generation: 0 until first bumped. Any login may be asked (unknown ones are 0). */
+  current(username: string): Promise<number>;
+  /** Moves the user to a new generation and returns it. */
+  bump(username: string, now: number): Promise<number>;
+}
+
 /** The temporary password this app issued to a user: its hash and how long it may be used. */
 export interface TemporaryPasswordRecord {
   readonly username: string;
@@ -186,6 +217,8 @@ export interface ResetLinkEmail {
   readonly to: string;
   readonly language: Language;
   readonly username: string;
+  /** Who the greeting names: the person's name, else the username. */
+  readonly greetingName: string;
   readonly resetUrl: string;
   readonly expiresAt: Date;
   readonly validMinutes: number;
@@ -195,7 +228,12 @@ export interface NewPasswordEmail {
   readonly to: string;
   readonly language: Language;
   readonly username: string;
+  /** Who the greeting names: the person's name, else the username. */
+  readonly greetingName: string;
   readonly temporaryPassword: string;
+  /** Until when the temporary password may be used, and for how many minutes from now. */
+  readonly expiresAt: Date;
+  readonly validMinutes: number;
   readonly requestedAt: Date;
   readonly requestIp: string;
 }
@@ -284,8 +322,11 @@ export interface CredentialRequestStore {
   find(reference: string): Promise<CredentialRequestRecord | undefined>;
   /** Removes a request that was never announced (its email failed). */
   delete(reference: string): Promise<void>;
-  /** Pending requests for an address, newest first. */
-  pendingFor(email: string): Promise<CredentialRequestRecord[]>;
+  /**
+   * References of the address's pending requests: one keyed read, whatever the number of pending
+   * requests of other addresses (the public form must not do work that grows with the table).
+   */
+  pendingReferencesFor(email: string): Promise<string[]>;
   /** Requests with that status (all when undefined), newest first. */
   list(status?: CredentialRequestStatus): Promise<CredentialRequestRecord[]>;
   /** Atomically takes a PENDING request that nobody holds (or whose holder's lease lapsed). */
@@ -330,6 +371,11 @@ export interface AccountAdmin {
 
 export interface OpsNotification {
   readonly request: CredentialRequestRecord;
+  /**
+   * Set on the one email sent when the hourly cap is crossed: until `until` (epoch ms) further
+   * requests are stored without an email each, and ops list them with the CLI.
+   */
+  readonly capReached?: { readonly limit: number; readonly until: number };
 }
 
 export interface WelcomeEmail {
@@ -356,4 +402,20 @@ export interface CredentialMailer {
   notifyOps(notification: OpsNotification): Promise<void>;
   sendWelcome(email: WelcomeEmail): Promise<void>;
   sendRejected(email: RejectedEmail): Promise<void>;
+}
+
+/** A person as the OpenID Provider describes them to tools: the claims of its ID tokens and userinfo. */
+export interface ProviderAccount {
+  /** Cognito's `sub`: stable for the person, whatever their username or email become. */
+  readonly sub: string;
+  readonly username: string;
+  readonly email: string | undefined;
+  readonly emailVerified: boolean;
+  readonly name: string | undefined;
+  readonly enabled: boolean;
+}
+
+export interface ProviderAccounts {
+  /** By username or by sub; undefined when no account has it. */
+  find(usernameOrSub: string): Promise<ProviderAccount | undefined>;
 }

@@ -7,7 +7,7 @@ import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
 import { totpCodeSchema } from '../http/schemas';
-import { noticeContext, sessionDeps, signedIn, signInResponse, site, stepCookie } from '../session-deps';
+import { noticeContext, sessionCookie, sessionDeps, signedIn, signInResponse, site, stepCookie } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
 export const handler = httpHandler(
@@ -17,7 +17,7 @@ export const handler = httpHandler(
     const deps = sessionDeps(scope);
     const step = stepCookie(event);
     if (step) {
-      const { result, recoveryCodes } = await completeEnrolmentStep(step, code, deps);
+      const { result, recoveryCodes } = await completeEnrolmentStep(step, code, deps, sessionCookie(event));
       await sendSecurityNotice(result.username, 'totp_added', noticeContext(event), deps);
       return signInResponse(result, { recoveryCodes });
     }

@@ -23,7 +23,7 @@ const store = credentialRequestStore();
 const accounts = accountAdmin();
 const mailer = credentialMailer();
 const counter = rateCounter();
-const { credentialRequestsPerEmail } = rateLimits();
+const { credentialRequestsPerEmail, credentialRequestEmailsPerHour } = rateLimits();
 
 export function acceptedBody(reference: string) {
   return {
@@ -39,7 +39,16 @@ export const handler = httpHandler(
     const { language, ...fields } = jsonBody(event, credentialRequestSchema);
     const { reference } = await submitCredentialRequest(
       { ...fields, language: requestLanguage(event, language), sourceIp: sourceIp(event) },
-      { store, accounts, mailer, counter, emailLimit: credentialRequestsPerEmail, clock: systemClock, log },
+      {
+        store,
+        accounts,
+        mailer,
+        counter,
+        emailLimit: credentialRequestsPerEmail,
+        opsEmailLimit: credentialRequestEmailsPerHour,
+        clock: systemClock,
+        log,
+      },
     );
     return json(202, acceptedBody(reference));
   },

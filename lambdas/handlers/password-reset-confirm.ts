@@ -6,7 +6,16 @@ import { httpHandler } from '../http/handler';
 import { jsonBody, requestLanguage } from '../http/request';
 import { json } from '../http/responses';
 import { confirmResetSchema } from '../http/schemas';
-import { ipRateLimit, mailer, sessionStore, temporaryPasswordStore, tokenStore, userDirectory } from '../wiring';
+import { endToolSessions } from '../oidc/tool-sessions';
+import {
+  credentialGenerations,
+  ipRateLimit,
+  mailer,
+  sessionStore,
+  temporaryPasswordStore,
+  tokenStore,
+  userDirectory,
+} from '../wiring';
 
 const site = siteConfig();
 const users = userDirectory();
@@ -14,14 +23,16 @@ const tokens = tokenStore();
 const mail = mailer();
 const temporaryPasswords = temporaryPasswordStore();
 const sessions = sessionStore();
+const generations = credentialGenerations();
 const { temporaryPasswordMinutes } = lifetimeConfig();
 
 export const handler = httpHandler(
   site.siteUrl,
   async (event, { log }) => {
     const { token, language } = jsonBody(event, confirmResetSchema);
-    await confirmPasswordReset(token, requestLanguage(event, language), {
+    const { username } = await confirmPasswordReset(token, requestLanguage(event, language), {
       users,
+      generations,
       tokens,
       sessions,
       mailer: mail,
@@ -32,6 +43,8 @@ export const handler = httpHandler(
       clock: systemClock,
       log,
     });
+    // A reset ends the person's sessions in the tools too (back-channel logout).
+    await endToolSessions(username, log);
     return json(200, {
       status: 'sent',
       message: 'New password sent via mail. Sign in with it; you will then choose a password of your own.',

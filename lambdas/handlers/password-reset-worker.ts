@@ -1,11 +1,12 @@
 // SQS consumer: one queued reset request at a time. A failed record is reported back so SQS
 // delivers it again, and after the last try moves it to the dead-letter queue (which alarms).
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lifetimeConfig, siteConfig } from '../config';
 import { defaultLanguage, languages } from '../definitions/languages';
 import { processResetRequest } from '../domain/password-reset';
 import { type ResetRequestMessage, systemClock } from '../domain/ports';
+import '../http/zod-messages';
 import { requestLogger } from '../logger';
 import { mailer, rateCounter, rateLimits, tokenStore, userDirectory } from '../wiring';
 
@@ -21,17 +22,14 @@ const messageSchema = z
   .object({
     v: z.literal(1),
     // Messages queued before languages existed read as the default.
-    language: z.enum(languages).default(defaultLanguage),
-    login: z.string().max(254).optional(),
-    tokenHash: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .optional(),
+    language: z._default(z.enum(languages), defaultLanguage),
+    login: z.optional(z.string().check(z.maxLength(254))),
+    tokenHash: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
     requestedAt: z.number(),
-    sourceIp: z.string().max(64),
-    requestId: z.string().max(128),
+    sourceIp: z.string().check(z.maxLength(64)),
+    requestId: z.string().check(z.maxLength(128)),
   })
-  .refine((m) => m.login !== undefined || m.tokenHash !== undefined, 'a login or a token hash is required');
+  .check(z.refine((m) => m.login !== undefined || m.tokenHash !== undefined, 'a login or a token hash is required'));
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];

@@ -4,15 +4,18 @@ import { httpHandler } from '../http/handler';
 import { cookie, jsonBody } from '../http/request';
 import { cookieName } from '../http/responses';
 import { newPasswordSchema } from '../http/schemas';
-import { sessionDeps, signInResponse, site } from '../session-deps';
+import { signInDeps, signInResponse, site } from '../session-deps';
 import { ipRateLimit } from '../wiring';
+
+const sessionDeps = signInDeps();
 
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
     const { newPassword } = jsonBody(event, newPasswordSchema);
     const challenge = cookie(event, cookieName('challenge', site.secureCookies));
-    return signInResponse(await chooseNewPassword(challenge, newPassword, sessionDeps(scope)));
+    const previous = cookie(event, cookieName('session', site.secureCookies));
+    return signInResponse(await chooseNewPassword(challenge, newPassword, sessionDeps(scope), previous));
   },
   ipRateLimit('session-new-password'),
 );

@@ -4,7 +4,7 @@ import { completeSecondStep } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { secondFactorSchema } from '../http/schemas';
-import { noticeContext, sessionDeps, signInResponse, site, stepCookie } from '../session-deps';
+import { noticeContext, sessionCookie, sessionDeps, signInResponse, site, stepCookie } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
 export const handler = httpHandler(
@@ -12,7 +12,8 @@ export const handler = httpHandler(
   async (event, scope) => {
     const proof = jsonBody(event, secondFactorSchema);
     const deps = sessionDeps(scope);
-    const result = await completeSecondStep(stepCookie(event), proof, deps);
+    // The browser's previous session, if any, ends when the new one starts (as signIn does).
+    const result = await completeSecondStep(stepCookie(event), proof, deps, sessionCookie(event));
     // A recovery code in use may mean a lost phone, or a stolen code: the owner hears of it.
     if (proof.method === 'recovery') {
       await sendSecurityNotice(result.username, 'recovery_code_used', noticeContext(event), deps);

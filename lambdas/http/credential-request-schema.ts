@@ -1,6 +1,7 @@
 // The credential request body: the shape checked by zod (strict: unknown fields refused), the
 // content by the same check the page runs (lambdas/definitions/credential-request.ts).
-import * as z from 'zod';
+
+import * as z from 'zod/mini';
 import {
   type CredentialRequestField,
   checkCredentialRequest,
@@ -8,27 +9,35 @@ import {
   normaliseCredentialRequest,
 } from '../definitions/credential-request';
 import { languageField } from './schemas';
+import './zod-messages';
 
-const text = (what: string) => z.string({ error: `${what} must be text` }).max(2000, `${what} is far too long`);
+const text = (what: string) =>
+  z.string({ error: `${what} must be text` }).check(z.maxLength(2000, `${what} is far too long`));
 
-export const credentialRequestSchema = z
+const shape = z
   .strictObject({
     fullName: text('fullName'),
     company: text('company'),
     email: text('email'),
-    phone: text('phone').optional(),
+    phone: z.optional(text('phone')),
     reason: text('reason'),
-    language: languageField.optional(),
+    language: z.optional(languageField),
   })
-  .superRefine((body, ctx) => {
-    const issues = checkCredentialRequest(body);
-    for (const [field, issue] of Object.entries(issues) as [
-      CredentialRequestField,
-      NonNullable<(typeof issues)[CredentialRequestField]>,
-    ][]) {
-      ctx.addIssue({ code: 'custom', path: [field], message: issueText(field, issue) });
-    }
-  })
-  .transform((body) => ({ ...normaliseCredentialRequest(body), language: body.language }));
+  .check(
+    z.superRefine((body, ctx) => {
+      const issues = checkCredentialRequest(body);
+      for (const [field, issue] of Object.entries(issues) as [
+        CredentialRequestField,
+        NonNullable<(typeof issues)[CredentialRequestField]>,
+      ][]) {
+        ctx.addIssue({ code: 'custom', path: [field], message: issueText(field, issue) });
+      }
+    }),
+  );
+
+export const credentialRequestSchema = z.pipe(
+  shape,
+  z.transform((body: z.infer<typeof shape>) => ({ ...normaliseCredentialRequest(body), language: body.language })),
+);
 
 export type CredentialRequestBody = z.infer<typeof credentialRequestSchema>;

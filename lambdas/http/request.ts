@@ -1,7 +1,7 @@
 // Reading API Gateway v2 events: the JSON body (type, size, encoding, schema), cookies, origin.
 import { isIPv4, isIPv6 } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { type Language, pickLanguage } from '../definitions/languages';
 import type { ProblemCode } from './problems';
 
@@ -102,7 +102,7 @@ function bodyText(event: APIGatewayProxyEventV2): string {
   }
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
@@ -110,7 +110,7 @@ function describeIssues(error: z.ZodError): string {
 }
 
 /** The body, checked to be JSON of the expected shape; anything else is a 4xx HttpProblem. */
-export function jsonBody<Schema extends z.ZodType>(event: APIGatewayProxyEventV2, schema: Schema): z.infer<Schema> {
+export function jsonBody<Schema extends z.ZodMiniType>(event: APIGatewayProxyEventV2, schema: Schema): z.infer<Schema> {
   const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') throw new HttpProblem('unsupported_media_type');
   const text = bodyText(event);

@@ -1,12 +1,18 @@
-// Sending email: the SES identity of the sender, a configuration set, and the templates, created
-// from the same files the local runner loads into its SES emulator.
-import { CfnOutput } from 'aws-cdk-lib';
+// Sending email: the SES identity of the sender (Easy DKIM, optional custom MAIL FROM), a
+// configuration set whose events become CloudWatch metrics, and the templates, created from the same
+// files the local runner loads into its SES emulator.
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   CfnTemplate,
+  CloudWatchDimensionSource,
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
   EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
   Identity,
+  MailFromBehaviorOnMxFailure,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
@@ -15,8 +21,24 @@ import { type AppConfig, senderDomain } from '../app-config';
 import { emailTemplateContents } from '../email-template-files';
 
 export interface MailProps {
-  readonly config: Pick<AppConfig, 'senderEmail' | 'senderIdentity' | 'stackName'>;
+  readonly config: Pick<AppConfig, 'senderEmail' | 'senderIdentity' | 'stackName'> &
+    Partial<Pick<AppConfig, 'mailFromDomain'>>;
 }
+
+/** The SES events published as CloudWatch metrics (namespace AWS/SES), by their metric names. */
+export const SES_EVENTS = {
+  Send: EmailSendingEvent.SEND,
+  Delivery: EmailSendingEvent.DELIVERY,
+  Bounce: EmailSendingEvent.BOUNCE,
+  Complaint: EmailSendingEvent.COMPLAINT,
+  Reject: EmailSendingEvent.REJECT,
+  RenderingFailure: EmailSendingEvent.RENDERING_FAILURE,
+  DeliveryDelay: EmailSendingEvent.DELIVERY_DELAY,
+} as const;
+export type SesEventMetric = keyof typeof SES_EVENTS;
+
+/** SES tags every message with its configuration set; the metrics are split by that tag. */
+export const SES_METRIC_DIMENSION = 'ses:configuration-set';
 
 export class Mail extends Construct {
   readonly senderEmail: string;
@@ -44,11 +66,38 @@ export class Mail extends Construct {
       tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
     });
 
+    // Every email event of this set as a CloudWatch metric: the alarms and the dashboard read them.
+    this.configurationSet.addEventDestination('CloudWatch', {
+      destination: EventDestination.cloudWatchDimensions([
+        { name: SES_METRIC_DIMENSION, source: CloudWatchDimensionSource.MESSAGE_TAG, defaultValue: 'none' },
+      ]),
+      events: Object.values(SES_EVENTS),
+    });
+
     if (config.senderIdentity === 'domain') {
       const identity = new EmailIdentity(this, 'SenderDomain', {
         identity: Identity.domain(domain),
         configurationSet: this.configurationSet,
+        // A MAIL FROM under the sender's domain makes SPF align for DMARC; without its MX record
+        // SES falls back to amazonses.com rather than refusing to send.
+        ...(config.mailFromDomain
+          ? {
+              mailFromDomain: config.mailFromDomain,
+              mailFromBehaviorOnMxFailure: MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE,
+            }
+          : {}),
       });
+      if (config.mailFromDomain) {
+        const region = Stack.of(this).region;
+        new CfnOutput(scope, 'MailFromMxRecord', {
+          description: `DNS MX for the MAIL FROM domain ${config.mailFromDomain}`,
+          value: `${config.mailFromDomain} MX 10 feedback-smtp.${region}.amazonses.com`,
+        });
+        new CfnOutput(scope, 'MailFromSpfRecord', {
+          description: `DNS TXT (SPF) for the MAIL FROM domain ${config.mailFromDomain}`,
+          value: `${config.mailFromDomain} TXT "v=spf1 include:amazonses.com ~all"`,
+        });
+      }
       identity.dkimRecords.forEach((record, index) => {
         new CfnOutput(scope, `DkimRecord${index + 1}`, {
           description: `DNS CNAME for Easy DKIM on ${domain}: add it so SES verifies the domain and signs the emails`,
@@ -75,5 +124,17 @@ export class Mail extends Construct {
       });
     }
     this.templateNames = names as Record<EmailTemplateId, string[]>;
+  }
+
+  /** An SES event of this configuration set as a CloudWatch metric (sum per period). */
+  metric(event: SesEventMetric, options: MetricOptions = {}): Metric {
+    return new Metric({
+      namespace: 'AWS/SES',
+      metricName: event,
+      dimensionsMap: { [SES_METRIC_DIMENSION]: this.configurationSet.configurationSetName },
+      statistic: 'Sum',
+      period: Duration.hours(1),
+      ...options,
+    });
   }
 }

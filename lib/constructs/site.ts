@@ -3,10 +3,13 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
+  CacheCookieBehavior,
+  CacheHeaderBehavior,
   CachePolicy,
+  CacheQueryStringBehavior,
   Function as CloudFrontFunction,
   Distribution,
   FunctionCode,
@@ -28,11 +31,11 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { API_PREFIX } from '../../lambdas/definitions/routes';
+import { API_PREFIX, providerFunction } from '../../lambdas/definitions/routes';
 import type { AppConfig } from '../app-config';
 import { ORIGIN_VERIFY_HEADER } from '../origin-verify';
 import { type BuiltSite, buildSite } from '../site-build';
@@ -50,7 +53,18 @@ export const API_VIEWER_HEADERS = [
 ] as const;
 
 export interface SiteProps {
-  readonly config: Pick<AppConfig, 'portalName' | 'primaryColour' | 'domainName' | 'certificateArn' | 'webAclArn'>;
+  readonly config: Pick<AppConfig, 'portalName' | 'primaryColour' | 'domainName'>;
+  /** The certificate for domainName (us-east-1): imported, or made by the edge stack. */
+  readonly certificate?: ICertificate | undefined;
+  /** ARN of the web ACL (scope CLOUDFRONT) in front of the distribution. */
+  readonly webAclArn?: string | undefined;
+  /** Where CloudFront writes its standard logs when not to the site's own log bucket (see lib/edge-stack.ts). */
+  readonly cloudFrontLogBucket?: IBucket | undefined;
+  /**
+   * Prefix of the names CloudFront keeps per account, not per region (policies, functions), so two
+   * deployments with the same stack name in two regions do not collide: <stack>-<region>.
+   */
+  readonly globalNamePrefix: string;
   readonly httpApi: IHttpApi;
   readonly originSecret: ISecret;
   /** How long CloudFront and S3 access logs are kept. */
@@ -106,6 +120,7 @@ export class Site extends Construct {
     });
 
     this.pageHeaders = new ResponseHeadersPolicy(this, 'PageHeaders', {
+      responseHeadersPolicyName: `${props.globalNamePrefix}-PageHeaders`,
       comment: 'Support Access pages: lib/site-headers.ts',
       securityHeadersBehavior: pageSecurityHeaders(),
       customHeadersBehavior: { customHeaders: pageCustomHeaders() },
@@ -113,6 +128,7 @@ export class Site extends Construct {
     // The API sets its own, stricter headers (lambdas/http/responses.ts); CloudFront adds HSTS and
     // fills in nosniff only where missing.
     this.apiHeaders = new ResponseHeadersPolicy(this, 'ApiHeaders', {
+      responseHeadersPolicyName: `${props.globalNamePrefix}-ApiHeaders`,
       comment: 'Support Access API: HSTS; the API sets the rest',
       securityHeadersBehavior: {
         strictTransportSecurity: pageSecurityHeaders().strictTransportSecurity,
@@ -123,16 +139,58 @@ export class Site extends Construct {
     // The same routing decision the local server makes (lib/site-routing.ts): clean URLs, the
     // page in the visitor's language, trailing-slash redirects, a small 404 for unknown pages.
     this.routing = new CloudFrontFunction(this, 'Routing', {
+      functionName: `${props.globalNamePrefix}-Routing`,
       comment: 'Support Access page routing (lib/site-routing.ts)',
       runtime: FunctionRuntime.JS_2_0,
-      code: FunctionCode.fromInline(siteRoutingFunctionCode()),
+      code: FunctionCode.fromInline(siteRoutingFunctionCode(this.built.notFound)),
     });
 
-    const certificate = config.certificateArn
-      ? Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn)
-      : undefined;
+    const { certificate } = props;
     const stack = Stack.of(this);
     const apiDomain = `${props.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+
+    // Only the API's id and region: the routes and functions, which need the site URL, are
+    // not referenced here, so there is no dependency cycle.
+    const apiOrigin = new HttpOrigin(apiDomain, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
+    });
+    const apiRequests = new OriginRequestPolicy(this, 'ApiOriginRequests', {
+      originRequestPolicyName: `${props.globalNamePrefix}-ApiOriginRequests`,
+      comment: 'Support Access API: the viewer headers the handlers read, and the viewer address',
+      // Exactly what the handlers read. CloudFront-Viewer-Address carries the viewer's IP for
+      // the per-IP rate limits (API Gateway itself sees CloudFront's address); Host is left
+      // out, since it would name CloudFront's domain to API Gateway, which could not route it.
+      headerBehavior: OriginRequestHeaderBehavior.allowList(...API_VIEWER_HEADERS),
+      cookieBehavior: OriginRequestCookieBehavior.all(),
+      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
+    });
+    const apiBehavior = {
+      origin: apiOrigin,
+      // A redirect would turn a POST into a GET; plain http is refused instead.
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: apiRequests,
+      responseHeadersPolicy: this.apiHeaders,
+    };
+    // Tools send their client secret (token endpoint) and access tokens (userinfo) in the
+    // Authorization header, which CloudFront forwards only when a cache policy names it; nothing
+    // is kept (the provider marks its answers no-store, and the TTLs are zero by default).
+    const providerBehavior = {
+      ...apiBehavior,
+      cachePolicy: new CachePolicy(this, 'ProviderRequests', {
+        cachePolicyName: `${props.globalNamePrefix}-ProviderRequests`,
+        comment: 'Support Access OpenID Provider: forwards Authorization, caches nothing',
+        defaultTtl: Duration.seconds(0),
+        minTtl: Duration.seconds(0),
+        maxTtl: Duration.seconds(1),
+        headerBehavior: CacheHeaderBehavior.allowList('Authorization'),
+        queryStringBehavior: CacheQueryStringBehavior.all(),
+        cookieBehavior: CacheCookieBehavior.none(),
+      }),
+    };
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Support Access',
@@ -144,9 +202,9 @@ export class Site extends Construct {
             minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
           }
         : {}),
-      ...(config.webAclArn ? { webAclId: config.webAclArn } : {}),
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       enableLogging: true,
-      logBucket: this.logBucket,
+      logBucket: props.cloudFrontLogBucket ?? this.logBucket,
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
@@ -158,29 +216,9 @@ export class Site extends Construct {
         functionAssociations: [{ function: this.routing, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
-        [`${API_PREFIX}/*`]: {
-          // Only the API's id and region: the routes and functions, which need the site URL, are
-          // not referenced here, so there is no dependency cycle.
-          origin: new HttpOrigin(apiDomain, {
-            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-            originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-            customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
-          }),
-          // A redirect would turn a POST into a GET; plain http is refused instead.
-          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: AllowedMethods.ALLOW_ALL,
-          cachePolicy: CachePolicy.CACHING_DISABLED,
-          originRequestPolicy: new OriginRequestPolicy(this, 'ApiOriginRequests', {
-            comment: 'Support Access API: the viewer headers the handlers read, and the viewer address',
-            // Exactly what the handlers read. CloudFront-Viewer-Address carries the viewer's IP for
-            // the per-IP rate limits (API Gateway itself sees CloudFront's address); Host is left
-            // out, since it would name CloudFront's domain to API Gateway, which could not route it.
-            headerBehavior: OriginRequestHeaderBehavior.allowList(...API_VIEWER_HEADERS),
-            cookieBehavior: OriginRequestCookieBehavior.all(),
-            queryStringBehavior: OriginRequestQueryStringBehavior.all(),
-          }),
-          responseHeadersPolicy: this.apiHeaders,
-        },
+        [`${API_PREFIX}/*`]: apiBehavior,
+        // The OpenID Provider answers on the same origin (the issuer): its paths go to the API too.
+        ...Object.fromEntries(providerFunction.cloudFrontPatterns.map((pattern) => [pattern, providerBehavior])),
       },
     });
 

@@ -1,6 +1,13 @@
 // The Cognito user pool the portal's accounts live in, and the one app client the API signs in with.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { cognitoTemporaryPasswordDays, lifetimeDefaults } from '../../lambdas/definitions/lifetimes';
 import { passwordPolicy } from '../../lambdas/definitions/password-policy';
@@ -32,16 +39,20 @@ export class Users extends Construct {
       accountRecovery: AccountRecovery.NONE,
       // The sign-in API answers only NEW_PASSWORD_REQUIRED; an MFA challenge would lock users out.
       mfa: Mfa.OFF,
-      // Lite covers everything used here (admin APIs, USER_PASSWORD_AUTH); Essentials and Plus bill
+      // Lite covers everything used here (admin APIs, ADMIN_USER_PASSWORD_AUTH); Essentials and Plus bill
       // per active user for features the portal does not call.
       featurePlan: FeaturePlan.LITE,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.client = this.userPool.addClient('ApiClient', {
-      // A server-side client: the password travels over TLS to the API, never to a browser SDK.
-      authFlows: { userPassword: true },
-      generateSecret: false,
+      // A server-side client reached only through our functions: the admin flow needs IAM
+      // credentials (AdminInitiateAuth) and the secret (read at run time with
+      // DescribeUserPoolClient, never put in the template), so the client id alone opens nothing.
+      authFlows: { adminUserPassword: true },
+      generateSecret: true,
+      // Users write no attributes (their email is set, verified, by ops); reads stay default.
+      writeAttributes: new ClientAttributes(),
       preventUserExistenceErrors: true,
       disableOAuth: true,
       enableTokenRevocation: true,

@@ -2,17 +2,12 @@
 // policy evaluator (@cloud-copilot/iam-simulate, development only), and answers a denied call the
 // way AWS does. The caller is the access key id the request was signed with: each function runs
 // with AWS_ACCESS_KEY_ID = its handler name; the ops CLI and the bootstrap use the admin key.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { LOCAL_ADMIN_ACCESS_KEY } from './admin-key';
-import {
-  callerKey,
-  type DescribedRequest,
-  describeRequest,
-  type IamCheck,
-  type LocalService,
-  type RawRequest,
-} from './aws-requests';
+import { callerKey, describeRequest, type IamCheck, type LocalService, type RawRequest } from './aws-requests';
+import { grantedActions } from './least-privilege';
 import { type FunctionPolicies, LOCAL_ACCOUNT, type PolicyDocument } from './template-policies';
 
 export interface Denial {
@@ -48,6 +43,7 @@ export class IamEnforcer {
     private readonly options: IamEnforcerOptions = {},
   ) {
     this.log = options.log ?? ((line) => console.error(line));
+    if (options.callLog) mkdirSync(dirname(options.callLog), { recursive: true });
   }
 
   /** Undefined when the call may go on; otherwise the answer AWS would give. */
@@ -93,6 +89,11 @@ export class IamEnforcer {
       }
     }
     return undefined;
+  }
+
+  /** The actions each function's role grants. */
+  granted(): Map<string, Set<string>> {
+    return grantedActions(this.policies);
   }
 
   /** What each function was seen to call, with whether it was allowed. */
@@ -177,5 +178,3 @@ async function simulate(
   }
   return result.overallResult === 'Allowed';
 }
-
-export type { DescribedRequest };

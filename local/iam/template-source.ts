@@ -81,7 +81,7 @@ export async function loadTemplate(env: NodeJS.ProcessEnv = process.env): Promis
   if (file) return { template: readTemplateFile(file), origin: file };
   const cached = join(CACHE_DIR, `iam-template-${inputsHash()}.json`);
   if (existsSync(cached)) return { template: readTemplateFile(cached), origin: cached };
-  console.log('[local] synthesizing the stack (bundling skipped) for its IAM policies; cached for the next start');
+  console.error('[local] synthesizing the stack (bundling skipped) for its IAM policies; cached for the next start');
   const template = synthesize();
   mkdirSync(CACHE_DIR, { recursive: true });
   writeFileSync(cached, JSON.stringify(template));

@@ -67,16 +67,58 @@ export function isBusy(button: HTMLButtonElement): boolean {
   return button.getAttribute('aria-busy') === 'true';
 }
 
+/** A toggle shows or hides every field it names (`data-toggle="new-password confirm-password"`). */
 export function wirePasswordToggles(): void {
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-toggle]')) {
-    const input = byId<HTMLInputElement>(button.dataset.toggle ?? '');
+    const inputs = (button.dataset.toggle ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id) => byId<HTMLInputElement>(id));
     button.addEventListener('click', () => {
-      const show = input.type === 'password';
-      input.type = show ? 'text' : 'password';
+      const show = inputs[0]?.type === 'password';
+      for (const input of inputs) input.type = show ? 'text' : 'password';
       button.textContent = show ? text['password.hide'] : text['password.show'];
       button.setAttribute('aria-label', show ? text['password.hideLabel'] : text['password.showLabel']);
     });
     button.setAttribute('aria-label', text['password.showLabel']);
+  }
+}
+
+/**
+ * Busy buttons keep their size: each is as wide as its longer label ("Send request" or
+ * "Sending…"), so nothing around it reflows under the pointer while it works. And while it works,
+ * the links beside it do nothing: a second click meant for the button must not leave the page
+ * before the answer (a credential request's reference) is shown.
+ */
+export function wireBusyButtons(): void {
+  for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-busy-text]')) {
+    const scope = button.closest('form, section') ?? document.body;
+    for (const link of scope.querySelectorAll<HTMLAnchorElement>('a[href]')) {
+      link.addEventListener('click', (event) => {
+        if (isBusy(button)) event.preventDefault();
+      });
+    }
+  }
+  fitBusyButtons(document.body);
+}
+
+/**
+ * Sets each busy button's minimum width to its wider state (label, or busy words and spinner).
+ * A hidden button measures 0: call again for a part of the page once it is shown.
+ */
+export function fitBusyButtons(scope: ParentNode): void {
+  for (const button of scope.querySelectorAll<HTMLButtonElement>('button[data-busy-text]')) {
+    if (isBusy(button) || button.offsetWidth === 0) continue;
+    const label = button.textContent ?? '';
+    // CSSOM, not a style attribute: the CSP forbids inline styles, not this.
+    button.style.minWidth = '';
+    const idle = button.getBoundingClientRect().width;
+    button.setAttribute('aria-busy', 'true');
+    button.textContent = button.dataset.busyText ?? label;
+    const busy = button.getBoundingClientRect().width;
+    button.removeAttribute('aria-busy');
+    button.textContent = label;
+    button.style.minWidth = `${Math.ceil(Math.max(idle, busy))}px`;
   }
 }
 

@@ -1,6 +1,6 @@
 // Entry point of the pages' script. lib/site-build.ts bundles it once per page and language with
 // SITE_PAGE set, so esbuild drops every other page's branch: each page downloads only its own part.
-import { wireLanguageLinks, wirePasswordToggles } from './dom';
+import { wireBusyButtons, wireLanguageLinks, wirePasswordToggles } from './dom';
 import { forgotPage, loginPage, newPasswordPage, resetPage, signedInPage } from './pages';
 import { requestCredentialPage } from './request-credential';
 import { accountPage, secondStepPage } from './second-factor';
@@ -8,6 +8,7 @@ import { accountPage, secondStepPage } from './second-factor';
 declare const SITE_PAGE: string;
 
 wirePasswordToggles();
+wireBusyButtons();
 wireLanguageLinks();
 if (SITE_PAGE === 'login') loginPage();
 else if (SITE_PAGE === 'forgot') forgotPage();

@@ -67,6 +67,15 @@ const en = {
     'newPassword.cancel': 'Cancel',
     'newPassword.submit': 'Save and sign in',
     'newPassword.busy': 'Saving…',
+    'newPassword.none.heading': 'There is no password to choose here',
+    'newPassword.none.lead':
+      'This step follows a sign-in with the temporary password from our email, and none is waiting in this browser. If you have that temporary password, sign in with it first. If you already chose your own password, sign in with that one.',
+    'newPassword.none.action': 'Go to the login page',
+
+    'notFound.title': 'Page not found',
+    'notFound.heading': 'There is no page at this address',
+    'notFound.lead': 'The address may be mistyped or out of date. Start again from the login page.',
+    'notFound.action': 'Go to the login page',
 
     'signedIn.title': 'Signed in',
     'signedIn.heading': 'Welcome',
@@ -135,6 +144,8 @@ const en = {
     'forgot.sentHeading': 'Check your email',
     'forgot.sent':
       'If an account matches, we have sent an email with a link to get a new password. It can take a few minutes to arrive; check the spam folder too. The link works only once, for a short time.',
+    'reset.limitNote':
+      'For your safety, one account receives at most {count} links in {minutes} minutes, and further requests send nothing. If no email arrives within 10 minutes, check the spam folder, then wait {minutes} minutes before asking again, or contact your support team.',
 
     'reset.newLinkSent':
       'If the link belonged to an account, we have sent a new link to its email address. It can take a few minutes to arrive.',
@@ -145,7 +156,10 @@ const en = {
     'newPassword.different': 'The two passwords are different. Type the same password twice.',
     'newPassword.ruleMet': 'done',
     'newPassword.ruleUnmet': 'not yet',
-    'newPassword.allMet': 'The password meets every rule.',
+    'newPassword.ruleOnSave': 'checked when you save',
+    'newPassword.ruleRefused': 'not met, choose another password',
+    'newPassword.allMet':
+      'The password meets every rule checked while you type; whether it is a commonly used password is checked when you save.',
     'newPassword.remaining': 'Rules still to meet: {count}.',
 
     'rule.min_length': 'At least {min} characters',
@@ -154,7 +168,7 @@ const en = {
     'rule.uppercase': 'An uppercase letter (A-Z)',
     'rule.digit': 'A digit (0-9)',
     'rule.symbol': 'A symbol such as ! @ # $ %',
-    'rule.not_username': 'Not the same as your username',
+    'rule.no_context_words': 'Does not contain your username, the first part of your email address or {portal}',
     'rule.no_edge_spaces': 'No space at the start or end',
     'rule.not_common': 'Not a commonly used password',
 
@@ -187,6 +201,10 @@ const en = {
     'account.sessions.current': 'This browser: since {since}, until {until}',
     'account.sessions.other': 'Another browser: since {since}, until {until}',
     'account.sessions.revoked': 'Signed out everywhere else ({count} sessions ended).',
+    'signedIn.continueTo': 'Continue to {name}',
+    'signedIn.toTool': 'Taking you back to the tool…',
+    'login.toolExpired': 'The sign-in for your tool took too long. Go back to the tool and start again.',
+    'login.forTool': 'Sign in to continue to your tool.',
 
     'requestCredential.sentHeading': 'Request received',
     'requestCredential.sent': 'Thank you: we have received your request.',
@@ -315,6 +333,15 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'newPassword.cancel': 'Annulla',
     'newPassword.submit': 'Salva e accedi',
     'newPassword.busy': 'Salvataggio…',
+    'newPassword.none.heading': 'Qui non c’è una password da scegliere',
+    'newPassword.none.lead':
+      'Questo passaggio segue un accesso con la password temporanea della nostra email, e in questo browser non ce n’è uno in attesa. Se hai la password temporanea, accedi prima con quella. Se hai già scelto una password tua, accedi con quella.',
+    'newPassword.none.action': 'Vai alla pagina di accesso',
+
+    'notFound.title': 'Pagina non trovata',
+    'notFound.heading': 'A questo indirizzo non c’è nessuna pagina',
+    'notFound.lead': 'L’indirizzo potrebbe essere sbagliato o non più valido. Ricomincia dalla pagina di accesso.',
+    'notFound.action': 'Vai alla pagina di accesso',
 
     'signedIn.title': 'Accesso effettuato',
     'signedIn.heading': 'Ti diamo il benvenuto',
@@ -386,6 +413,8 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'forgot.sent':
       "Se esiste un account corrispondente, ti abbiamo inviato un'email con un link per ricevere una nuova password. Può impiegare qualche minuto ad arrivare; controlla anche la cartella spam. Il link funziona una sola volta, per poco tempo.",
 
+    'reset.limitNote':
+      'Per la tua sicurezza, un account riceve al massimo {count} link in {minutes} minuti, e le richieste successive non inviano nulla. Se entro 10 minuti non arriva nessuna email, controlla la cartella spam, poi attendi {minutes} minuti prima di chiedere di nuovo, o contatta il tuo supporto.',
     'reset.newLinkSent':
       'Se il link apparteneva a un account, abbiamo inviato un nuovo link al suo indirizzo email. Può impiegare qualche minuto ad arrivare.',
 
@@ -395,7 +424,10 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'newPassword.different': 'Le due password sono diverse. Scrivi la stessa password due volte.',
     'newPassword.ruleMet': 'fatto',
     'newPassword.ruleUnmet': 'non ancora',
-    'newPassword.allMet': 'La password rispetta tutte le regole.',
+    'newPassword.ruleOnSave': 'verificata al salvataggio',
+    'newPassword.ruleRefused': 'non rispettata, scegli un’altra password',
+    'newPassword.allMet':
+      'La password rispetta tutte le regole verificate mentre scrivi; se è una password di uso comune si verifica al salvataggio.',
     'newPassword.remaining': 'Regole ancora da rispettare: {count}.',
 
     'rule.min_length': 'Almeno {min} caratteri',
@@ -404,7 +436,7 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'rule.uppercase': 'Una lettera maiuscola (A-Z)',
     'rule.digit': 'Una cifra (0-9)',
     'rule.symbol': 'Un simbolo come ! @ # $ %',
-    'rule.not_username': 'Diversa dal tuo nome utente',
+    'rule.no_context_words': 'Non contiene il tuo nome utente, la prima parte del tuo indirizzo email né {portal}',
     'rule.no_edge_spaces': "Nessuno spazio all'inizio o alla fine",
     'rule.not_common': 'Non una password di uso comune',
 
@@ -439,6 +471,10 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'account.sessions.current': 'Questo browser: dal {since}, fino al {until}',
     'account.sessions.other': 'Un altro browser: dal {since}, fino al {until}',
     'account.sessions.revoked': 'Disconnesso da tutti gli altri dispositivi ({count} sessioni chiuse).',
+    'signedIn.continueTo': 'Continua su {name}',
+    'signedIn.toTool': 'Ti riportiamo allo strumento…',
+    'login.toolExpired': 'L’accesso per il tuo strumento ha richiesto troppo tempo. Torna allo strumento e ricomincia.',
+    'login.forTool': 'Accedi per continuare sul tuo strumento.',
 
     'requestCredential.sentHeading': 'Richiesta ricevuta',
     'requestCredential.sent': 'Grazie: abbiamo ricevuto la tua richiesta.',

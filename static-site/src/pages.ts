@@ -4,21 +4,45 @@
 import { isLanguage } from '../../lambdas/definitions/languages';
 import {
   applicableRules,
+  checkedOnSaveRules,
+  type PasswordContext,
   type PasswordRule,
   passwordPolicy,
   unmetPasswordRules,
 } from '../../lambdas/definitions/password-policy';
+import { rateLimitDefaults } from '../../lambdas/definitions/rate-limits';
 import { apiRoutes, pages } from '../../lambdas/definitions/routes';
 import { callApi, errorText } from './api';
-import { byId, clearFormError, isBusy, requireFields, setFieldError, showFormError, whileBusy } from './dom';
+import {
+  byId,
+  clearFormError,
+  fitBusyButtons,
+  isBusy,
+  requireFields,
+  setFieldError,
+  showFormError,
+  whileBusy,
+} from './dom';
+import { continueInteraction, rememberInteraction, showTools } from './interaction';
 import { format, type ScriptKey } from './messages';
 import { text } from './text';
 
 /** Carries the username from the login page to the new-password page (not a secret). */
 const USERNAME_KEY = 'support-access:username';
 
-/** Rules worth listing up front; the others appear only when a password breaks them. */
-const LISTED_RULES = new Set<PasswordRule>(['min_length', 'lowercase', 'uppercase', 'digit', 'symbol']);
+/**
+ * Every "we sent a link" message says how many links an account can get and what to do when none
+ * comes: the answer stays the same whether or not the limit was reached (or the account exists).
+ */
+function limitNote(): string {
+  const { limit, windowSeconds } = rateLimitDefaults.resetEmailsPerAccount;
+  return format(text['reset.limitNote'], { count: limit, minutes: Math.round(windowSeconds / 60) });
+}
+
+/** The portal's name as the page shows it (the build puts the configured name there). */
+function portalName(): string {
+  return document.getElementById('portal-name')?.textContent?.trim() ?? '';
+}
 
 /** The page's language, sent with requests that email the user, so the email speaks it too. */
 function language(): { language?: string } {
@@ -31,7 +55,11 @@ function submitButton(form: HTMLFormElement): HTMLButtonElement {
 }
 
 export function ruleText(rule: PasswordRule): string {
-  return format(text[`rule.${rule}` as ScriptKey], { min: passwordPolicy.minLength, max: passwordPolicy.maxLength });
+  return format(text[`rule.${rule}` as ScriptKey], {
+    min: passwordPolicy.minLength,
+    max: passwordPolicy.maxLength,
+    portal: portalName(),
+  });
 }
 
 /** A rule's text inside a sentence: "An uppercase letter (A-Z)" -> "an uppercase letter (A-Z)". */
@@ -60,6 +88,13 @@ export function loginPage(): void {
     notice.textContent = text['login.sessionEnded'];
     notice.hidden = false;
   }
+  const interaction = rememberInteraction(location.search);
+  if (interaction !== 'none') {
+    notice.textContent = text[interaction === 'expired' ? 'login.toolExpired' : 'login.forTool'];
+    notice.hidden = false;
+  }
+  // Already signed in: straight back to the tool.
+  if (interaction === 'pending') void continueInteraction();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const button = submitButton(form);
@@ -80,6 +115,7 @@ export function loginPage(): void {
     );
     if (result.ok) {
       if (result.body.challenge === 'NEW_PASSWORD_REQUIRED') {
+        // Only a head start for the new-password page, which asks the API on load anyway.
         sessionStorage.setItem(USERNAME_KEY, result.body.username ?? username.value.trim());
         location.assign(pages.newPassword.path);
       } else {
@@ -114,7 +150,7 @@ export function forgotPage(): void {
     const heading = byId('heading');
     heading.textContent = text['forgot.sentHeading'];
     document.title = `${text['forgot.sentHeading']} · ${document.title.split(' · ').pop() ?? ''}`;
-    byId('sent-message').textContent = text['forgot.sent'];
+    byId('sent-message').textContent = `${text['forgot.sent']} ${limitNote()}`;
     heading.focus();
   });
 }
@@ -141,30 +177,61 @@ const STATE_BY_ERROR: Record<string, ResetState> = {
   link_invalid: 'invalid',
 };
 
+/** The token of the link in the address bar, or '' (the fragment never reaches a server or a log). */
+function tokenInAddress(): string {
+  return new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+}
+
+/**
+ * Once a link is spent or refused, the address bar forgets it: Back, a bookmark or a shared screen
+ * no longer carry it. The page keeps it in memory only to ask a new link from it.
+ */
+function forgetTokenInAddress(): void {
+  if (location.hash) history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+}
+
 export function resetPage(): void {
-  // The token lives in the fragment (#token=...), which never reaches a server or a log. Opening
-  // the page changes nothing: mail scanners that open links cannot spend them.
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+  // The token lives in the fragment (#token=...). Opening the page changes nothing: mail scanners
+  // that open links cannot spend them.
+  let token = '';
+  const arrive = (focus: boolean) => {
+    clearFormError();
+    token = tokenInAddress();
+    if (!TOKEN.test(token)) {
+      forgetTokenInAddress();
+      showState('invalid', focus);
+      return;
+    }
+    showState('ready', focus);
+    fitBusyButtons(document);
+  };
   // On arrival the page reads from the top, as any page does; focus moves only after an action.
-  if (!TOKEN.test(token)) {
-    showState('invalid', false);
-    return;
-  }
-  showState('ready', false);
+  arrive(false);
+  // A newer link pasted into this tab changes only the fragment: the page starts over with it.
+  window.addEventListener('hashchange', () => {
+    if (location.hash) arrive(true);
+  });
+
   const confirm = byId<HTMLButtonElement>('confirm');
   confirm.addEventListener('click', async () => {
     if (isBusy(confirm)) return;
     clearFormError();
+    const used = token;
     const result = await whileBusy(confirm, () =>
-      callApi('POST', apiRoutes.confirmReset.path, { token, ...language() }),
+      callApi('POST', apiRoutes.confirmReset.path, { token: used, ...language() }),
     );
+    if (used !== token) return; // another link arrived meanwhile; its page is showing
     if (result.ok) {
+      forgetTokenInAddress();
       showState('sent');
       return;
     }
     const state = STATE_BY_ERROR[result.body.error ?? ''];
-    if (state) showState(state);
-    else showFormError(errorText(result));
+    if (state) {
+      forgetTokenInAddress();
+      showState(state);
+      fitBusyButtons(document);
+    } else showFormError(errorText(result));
   });
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-new-link]')) {
     button.addEventListener('click', async () => {
@@ -177,7 +244,7 @@ export function resetPage(): void {
         showFormError(errorText(result));
         return;
       }
-      byId('new-link-message').textContent = text['reset.newLinkSent'];
+      byId('new-link-message').textContent = `${text['reset.newLinkSent']} ${limitNote()}`;
       showState('new-link-sent');
     });
   }
@@ -188,38 +255,106 @@ export function newPasswordPage(): void {
   const password = byId<HTMLInputElement>('new-password');
   const repeat = byId<HTMLInputElement>('confirm-password');
   const list = byId('rules');
+  // The page's one live region for the rules: what it says always matches the list.
   const status = byId('rules-status');
-  const username = sessionStorage.getItem(USERNAME_KEY) ?? undefined;
-  if (username) byId<HTMLInputElement>('account-username').value = username;
+  const context: { username?: string; email?: string; portalName: string } = { portalName: portalName() };
+  const stored = sessionStorage.getItem(USERNAME_KEY);
+  if (stored) context.username = stored;
+  /** Rules the server refused for this exact password (it alone checks common passwords). */
+  let refused: { password: string; rules: PasswordRule[] } | undefined;
+
   const items = applicableRules().map((rule) => {
     const item = document.createElement('li');
     item.dataset.rule = rule;
     list.append(item);
     return item;
   });
-  let announced = -1;
+  const unmetNow = (): PasswordRule[] => {
+    const unmet = unmetPasswordRules(password.value, context as PasswordContext);
+    for (const rule of refused?.password === password.value ? refused.rules : []) {
+      if (!unmet.includes(rule)) unmet.push(rule);
+    }
+    return unmet;
+  };
+  const stillNeeds = (unmet: readonly PasswordRule[]) =>
+    format(text['newPassword.stillNeeds'], { rules: unmet.map((rule) => ruleInSentence(rule)).join('; ') });
+
+  let announced = '';
   let announceTimer: ReturnType<typeof setTimeout> | undefined;
+  const announce = (message: string) => {
+    if (announceTimer) clearTimeout(announceTimer);
+    announced = message;
+    status.textContent = message;
+  };
   const render = () => {
-    const unmet = new Set(unmetPasswordRules(password.value, username));
+    const unmet = new Set(unmetNow());
     for (const item of items) {
       const rule = item.dataset.rule as PasswordRule;
       const met = !unmet.has(rule);
-      item.hidden = met && !LISTED_RULES.has(rule);
-      item.classList.toggle('met', met);
+      // Every rule is listed from the start; the ones only the server knows say when they are checked.
+      const state =
+        checkedOnSaveRules.has(rule) && met
+          ? text['newPassword.ruleOnSave']
+          : met
+            ? text['newPassword.ruleMet']
+            : checkedOnSaveRules.has(rule)
+              ? text['newPassword.ruleRefused']
+              : text['newPassword.ruleUnmet'];
+      item.classList.toggle('met', met && !checkedOnSaveRules.has(rule));
+      item.classList.toggle('pending', met && checkedOnSaveRules.has(rule));
       // The state is in the words, not only the colour and the tick.
-      item.textContent = `${ruleText(rule)}: ${met ? text['newPassword.ruleMet'] : text['newPassword.ruleUnmet']}`;
+      item.textContent = `${ruleText(rule)}: ${state}`;
     }
-    // Screen readers hear how many rules remain, once typing pauses and only when it changes.
+    // Screen readers hear the summary once typing pauses, and only when it changes.
     if (announceTimer) clearTimeout(announceTimer);
     announceTimer = setTimeout(() => {
-      if (password.value === '' || unmet.size === announced) return;
-      announced = unmet.size;
-      status.textContent =
+      if (password.value === '') return;
+      const message =
         unmet.size === 0 ? text['newPassword.allMet'] : format(text['newPassword.remaining'], { count: unmet.size });
+      if (message !== announced) announce(message);
     }, 800);
   };
   render();
-  password.addEventListener('input', render);
+  password.addEventListener('input', () => {
+    // What the server said was about the password it saw; a changed one is checked afresh.
+    if (password.getAttribute('aria-invalid') === 'true' && unmetNow().length === 0) setFieldError(password, undefined);
+    render();
+  });
+
+  // Is a temporary-password sign-in waiting for this page? Say what to do if not, before anyone
+  // types two passwords for nothing; a signed-in person belongs on the signed-in page.
+  const checkState = async () => {
+    const result = await callApi<{ username?: string; challenge?: string; emailLocalPart?: string }>(
+      'GET',
+      apiRoutes.getSession.path,
+    );
+    if (result.ok && result.body.challenge === 'NEW_PASSWORD_REQUIRED') {
+      if (result.body.username) {
+        context.username = result.body.username;
+        byId<HTMLInputElement>('account-username').value = result.body.username;
+      }
+      if (result.body.emailLocalPart) context.email = result.body.emailLocalPart;
+      render();
+    } else if (result.ok && result.body.username) {
+      location.replace(pages.signedIn.path);
+    } else if (result.status === 401) {
+      sessionStorage.removeItem(USERNAME_KEY);
+      byId('choose').hidden = true;
+      byId('none').hidden = false;
+      const heading = byId('heading');
+      heading.textContent = heading.dataset.none ?? '';
+      document.title = `${heading.textContent} · ${document.title.split(' · ').pop() ?? ''}`;
+      heading.focus();
+    }
+    // Anything else (the network): the form stays; saving will say what went wrong.
+  };
+  void checkState();
+  // Back after the password was changed may show this page from the browser's cache: ask again.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) void checkState();
+  });
+  if (context.username) byId<HTMLInputElement>('account-username').value = context.username;
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const button = submitButton(form);
@@ -232,12 +367,10 @@ export function newPasswordPage(): void {
       ])
     )
       return;
-    const unmet = unmetPasswordRules(password.value, username);
+    const unmet = unmetNow();
     if (unmet.length > 0) {
-      setFieldError(
-        password,
-        format(text['newPassword.stillNeeds'], { rules: unmet.map((rule) => ruleInSentence(rule)).join('; ') }),
-      );
+      setFieldError(password, stillNeeds(unmet));
+      announce(stillNeeds(unmet));
       password.focus();
       return;
     }
@@ -248,8 +381,9 @@ export function newPasswordPage(): void {
       return;
     }
     setFieldError(repeat, undefined);
+    const sent = password.value;
     const result = await whileBusy(button, () =>
-      callApi<{ challenge?: string }>('POST', apiRoutes.choosePassword.path, { newPassword: password.value }),
+      callApi<{ challenge?: string }>('POST', apiRoutes.choosePassword.path, { newPassword: sent }),
     );
     if (result.ok) {
       sessionStorage.removeItem(USERNAME_KEY);
@@ -257,16 +391,18 @@ export function newPasswordPage(): void {
       return;
     }
     if (result.body.error === 'password_policy') {
-      // The API lists the broken rules as { rule, text }; the page says them in its own language.
+      // The API lists the broken rules as { rule, text }; the page says them in its own language,
+      // in the list, beside the field and in the live region: one account of what is missing.
       const rules = (result.body.rules ?? [])
         .map((entry) => (typeof entry === 'string' ? entry : entry.rule))
         .filter((rule): rule is PasswordRule => `rule.${rule}` in text);
-      setFieldError(
-        password,
-        rules.length > 0
-          ? format(text['newPassword.stillNeeds'], { rules: rules.map((rule) => ruleInSentence(rule)).join('; ') })
-          : errorText(result),
-      );
+      refused = { password: sent, rules };
+      render();
+      const message = rules.length > 0 ? stillNeeds(unmetNow()) : errorText(result);
+      setFieldError(password, message);
+      announce(message);
+      password.focus();
+      return;
     }
     showFormError(errorText(result));
   });
@@ -275,8 +411,16 @@ export function newPasswordPage(): void {
 export function signedInPage(): void {
   const who = byId('who');
   const signOut = byId<HTMLButtonElement>('sign-out');
-  void callApi<{ username?: string }>('GET', apiRoutes.getSession.path).then((result) => {
-    if (result.ok && result.body.username) {
+  // Signed in for a tool: back to it. Otherwise offer the tools there are.
+  void continueInteraction().then((continuing) => {
+    if (continuing) who.textContent = text['signedIn.toTool'];
+    else void showTools(byId<HTMLUListElement>('tools'));
+  });
+  void callApi<{ username?: string; challenge?: string }>('GET', apiRoutes.getSession.path).then((result) => {
+    if (result.ok && result.body.challenge === 'NEW_PASSWORD_REQUIRED') {
+      // Half-way through a temporary-password sign-in: the next step is choosing a password.
+      location.replace(pages.newPassword.path);
+    } else if (result.ok && result.body.username) {
       who.textContent = format(text['signedIn.as'], { username: result.body.username });
     } else if (result.status === 401) {
       location.replace(`${pages.login.path}?expired`);

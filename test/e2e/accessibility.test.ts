@@ -128,6 +128,8 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
 
   it('the new-password page: fresh, as I type, and with errors', async () => {
     const { context, page } = await visit(browser(), locale);
+    // A temporary-password sign-in is waiting (the page asks on load).
+    await answer(page, '/api/session', 200, { challenge: 'NEW_PASSWORD_REQUIRED', username: 'demo' });
     await page.goto('/new-password');
     await check(page, 'new password');
     await page.locator('#new-password').fill('short');
@@ -185,7 +187,18 @@ describe.each(cases)('every page and state in %s', (locale, lang) => {
   if (lang === 'en')
     it('every page in dark mode', async () => {
       const { context, page } = await visit(browser(), locale, 'dark');
-      for (const path of ['/', '/forgot', '/new-password', '/request-credential', `/reset#token=${TOKEN}`]) {
+      // The new-password page's form shows while a temporary-password sign-in waits.
+      await page.route('**/api/session', (route) =>
+        route.request().method() === 'GET'
+          ? route.fulfill({
+              status: 200,
+              contentType: 'application/json',
+              body: JSON.stringify({ challenge: 'NEW_PASSWORD_REQUIRED', username: 'demo' }),
+            })
+          : route.continue(),
+      );
+      const paths = ['/', '/forgot', '/new-password', '/request-credential', `/reset#token=${TOKEN}`, '/no-such-page'];
+      for (const path of paths) {
         await page.goto(path);
         await page.reload();
         await page.locator('h1:visible').first().waitFor();

@@ -37,9 +37,9 @@ describe('the journey with the keyboard alone, in Italian', () => {
     await page.goto('/');
     expect(await page.getAttribute('html', 'lang')).toBe('it');
     await expect(page.title()).resolves.toBe('Accesso · IMS SUPPORT');
-    // The focus order follows the form, then the links, then the language switch.
+    // Focus starts on the first field; the order follows the form, the links, the language switch.
+    await expect(focused(page)).resolves.toBe('username');
     await expect(tabTo(page, 'a:Italiano')).resolves.toEqual([
-      'username',
       'password',
       'button:Mostra',
       'a:Password dimenticata?',
@@ -57,7 +57,7 @@ describe('the journey with the keyboard alone, in Italian', () => {
     await page.waitForURL('**/forgot');
     await page.getByRole('heading', { name: 'Password dimenticata?' }).waitFor();
 
-    await tabTo(page, 'login');
+    await expect(focused(page)).resolves.toBe('login');
     await page.keyboard.type(user.username);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Controlla la posta' }).waitFor();
@@ -94,7 +94,7 @@ describe('the journey with the keyboard alone, in Italian', () => {
     await tabTo(page, 'a:Vai alla pagina di accesso');
     await page.keyboard.press('Enter');
     await page.waitForURL(`${stack().url}/`);
-    await tabTo(page, 'username');
+    await expect(focused(page)).resolves.toBe('username');
     await page.keyboard.type(user.username);
     await page.keyboard.press('Tab');
     await page.keyboard.type(temporary);
@@ -117,9 +117,15 @@ describe('the journey with the keyboard alone, in Italian', () => {
     await page.keyboard.type('Lampada-Porto-27');
     await expect(page.locator('#rules li:not([hidden])').allTextContents()).resolves.toEqual([
       'Almeno 12 caratteri: fatto',
+      'Non contiene il tuo nome utente, la prima parte del tuo indirizzo email né IMS SUPPORT: fatto',
+      "Nessuno spazio all'inizio o alla fine: fatto",
+      'Al massimo 128 caratteri: fatto',
+      'Non una password di uso comune: verificata al salvataggio',
     ]);
     // Screen readers hear the summary once typing pauses.
-    await page.getByText('La password rispetta tutte le regole.').waitFor({ state: 'attached' });
+    await page
+      .getByText('La password rispetta tutte le regole verificate mentre scrivi', { exact: false })
+      .waitFor({ state: 'attached' });
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.type('Lampada-Porto-27');

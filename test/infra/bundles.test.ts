@@ -1,11 +1,16 @@
 // Really bundles every function (esbuild, as `cdk synth` does) and loads each bundle with the exact
 // environment the stack gives it: a missing bundle, a missing variable or a module that fails at
-// start fails here instead of in Lambda.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// start fails here instead of in Lambda. The local stack's bundles must be these very files.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
+import { apiRoutes, providerFunction, queueConsumers } from '../../lambdas/definitions/routes';
+import { MAX_BUNDLE_BYTES } from '../../lib/bundling';
 import type { SupportAccessStack } from '../../lib/support-access-stack';
+import { type BundleSet, buildBundles, bundledPackages, handlerEntries } from '../../local/bundles';
 import { build, logicalId, render } from './fixture';
 
 let stack: SupportAccessStack;
@@ -19,32 +24,71 @@ function propertiesOf(id: string): Record<string, unknown> {
   return resource.Properties;
 }
 
-beforeAll(() => {
+let localBundles: BundleSet;
+let localDir: string;
+
+beforeAll(async () => {
   const built = build({}, { bundle: true });
   stack = built.stack;
   assemblyDir = built.app.outdir;
   resources = built.template.toJSON().Resources;
-}, 120_000);
+  // What `npm start` and the integration and browser suites run, built into an empty cache.
+  localDir = mkdtempSync(join(tmpdir(), 'support-access-bundles-'));
+  localBundles = await buildBundles(handlerEntries(localFunctions), localDir);
+}, 600_000);
+
+afterAll(() => rmSync(localDir, { recursive: true, force: true }));
 
 const AUTHORIZER = 'origin-verify-authorizer';
-const expectedFunctions = [
+/** The functions the local stack runs (the authorizer stands for CloudFront's secret header, which local has not). */
+const localFunctions: string[] = [
   ...Object.values(apiRoutes).map((route) => route.handler),
   queueConsumers.resetRequests.handler,
-  AUTHORIZER,
+  providerFunction.handler,
 ];
+const ROTATION = 'origin-secret-rotation';
+const expectedFunctions = [...localFunctions, AUTHORIZER, ROTATION];
+
+const DYNAMODB = '@aws-sdk/client-dynamodb';
+const COGNITO = '@aws-sdk/client-cognito-identity-provider';
+const SES = '@aws-sdk/client-sesv2';
+const SQS = '@aws-sdk/client-sqs';
+
+/**
+ * The services each function calls (lib/function-access.ts grants them; session-new-password's
+ * RespondToAuthChallenge needs no IAM grant). Its bundle must build these clients and no other:
+ * a client that tree-shaking keeps is a client the function constructs at start.
+ */
+const clientsCalled: Record<string, string[]> = {
+  'password-reset-request': [DYNAMODB, SQS],
+  'password-reset-confirm': [COGNITO, DYNAMODB, SES],
+  'password-reset-worker': [COGNITO, DYNAMODB, SES],
+  'session-create': [COGNITO, DYNAMODB],
+  'session-new-password': [COGNITO, DYNAMODB],
+  'session-get': [DYNAMODB],
+  'session-delete': [DYNAMODB],
+  'credential-request': [COGNITO, DYNAMODB, SES],
+};
+
+/** The bundle with its last line (`//# sourceMappingURL=<file name>.map`) cut, the only line that names the file. */
+function withoutMapComment(code: string): string {
+  return code.replace(/\/\/# sourceMappingURL=\S+\s*$/, '');
+}
 
 function functionOf(name: string): CfnFunction {
   const fn =
     name === AUTHORIZER
       ? stack.api.authorizerFunction
-      : name === queueConsumers.resetRequests.handler
-        ? stack.worker
-        : stack.api.functions.get(name);
+      : name === ROTATION
+        ? stack.originSecretRotation.function
+        : name === queueConsumers.resetRequests.handler
+          ? stack.worker
+          : stack.api.functions.get(name);
   if (!fn) throw new Error(`the stack has no function for ${name}`);
   return fn.node.defaultChild as CfnFunction;
 }
 
-test('the stack has exactly one function per route, the queue worker and the authorizer', () => {
+test('the stack has exactly one function per route, the queue worker, the provider, the authorizer and the secret rotation', () => {
   expect(
     Object.keys(resources).filter(
       (id) => resources[id]?.Type === 'AWS::Lambda::Function' && propertiesOf(id).Runtime === 'nodejs24.x',
@@ -59,20 +103,51 @@ describe.each(expectedFunctions)('%s', (name) => {
     return join(assemblyDir, `asset.${key.replace(/\.zip$/, '')}`);
   };
 
-  test('is bundled: minified CommonJS with the AWS SDK inside and a source map without sources', () => {
+  test('is bundled: minified ESM within the size budget, the AWS SDK inside, a source map without sources', () => {
     const dir = bundleDir();
-    expect(existsSync(join(dir, 'index.js'))).toBe(true);
-    const code = readFileSync(join(dir, 'index.js'), 'utf8');
-    expect(statSync(join(dir, 'index.js')).size).toBeGreaterThan(500);
+    const file = join(dir, 'index.mjs');
+    expect(existsSync(file)).toBe(true);
+    expect(existsSync(join(dir, 'index.js'))).toBe(false);
+    expect(properties().Handler).toBe('index.handler');
+    const code = readFileSync(file, 'utf8');
+    expect(statSync(file).size).toBeGreaterThan(500);
+    expect(statSync(file).size).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+    // An ES module: it exports with `export`, and CommonJS dependencies get require() from the banner.
+    expect(code).toMatch(/\bexport\s*\{[^}]*\bas handler\b/);
+    expect(code).toMatch(/^import\{createRequire as __cr\}from'node:module';const require=__cr\(import\.meta\.url\);/);
+    expect(code).not.toMatch(/\bmodule\.exports\s*=/);
     // Only the SDK's optional CRT signer (loaded in a try, for SigV4a) stays outside the bundle.
-    const external = [...code.matchAll(/require\("(@aws-sdk\/[^"]+|@aws-lambda-powertools\/[^"]+|zod)"\)/g)].map(
-      (m) => m[1],
-    );
+    const external = [
+      ...code.matchAll(/(?:require\(|from\s*|import\()"(@aws-sdk\/[^"]+|@aws-lambda-powertools\/[^"]+|zod)"/g),
+    ].map((m) => m[1]);
     expect(external.filter((name) => name !== '@aws-sdk/signature-v4-crt')).toEqual([]);
-    expect(code).toMatch(/sourceMappingURL=index\.js\.map/);
-    const map = JSON.parse(readFileSync(join(dir, 'index.js.map'), 'utf8')) as { sourcesContent?: unknown };
+    expect(code).toMatch(/sourceMappingURL=index\.mjs\.map\s*$/);
+    const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as { sourcesContent?: unknown };
     expect(map.sourcesContent).toBeUndefined();
   });
+
+  test('has the memory lib/function-sizing.ts chose for its kind', () => {
+    const expected = name === AUTHORIZER ? 128 : name === queueConsumers.resetRequests.handler ? 256 : 512;
+    expect(properties().MemorySize).toBe(expected);
+  });
+
+  test('does not read its source map at start (no --enable-source-maps)', () => {
+    const variables = (properties().Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(render(variables.NODE_OPTIONS ?? '')).not.toMatch(/source-maps/);
+  });
+
+  if (localFunctions.includes(name)) {
+    test('holds the SDK clients of the services it calls, and no other', () => {
+      const clients = bundledPackages(localDir, name).filter((p) => p.startsWith('@aws-sdk/client-'));
+      expect(clients).toEqual([...(clientsCalled[name] ?? ['(no entry in clientsCalled)'])].sort());
+    });
+
+    test('is byte for byte the bundle the local stack runs', () => {
+      const deployed = readFileSync(join(bundleDir(), 'index.mjs'), 'utf8');
+      const local = readFileSync(localBundles.files[name] as string, 'utf8');
+      expect(withoutMapComment(local)).toBe(withoutMapComment(deployed));
+    });
+  }
 
   test('starts with the environment the stack gives it and exports a handler', () => {
     const variables = (properties().Environment as { Variables: Record<string, unknown> }).Variables;
@@ -83,20 +158,13 @@ describe.each(expectedFunctions)('%s', (name) => {
         render(value).replace(/\$\{[^}]+\}/g, key === 'SITE_URL' ? 'd111111abcdef8.cloudfront.net' : 'deployed-value'),
       ]),
     );
-    const saved = process.env;
-    const emitWarning = process.emitWarning;
-    process.env = { PATH: saved.PATH, AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env };
-    // The bundled SDK warns once per load about Node 20's end of support (see TOOLCHAIN.md).
-    process.emitWarning = () => undefined;
-    try {
-      let loaded: { handler?: unknown } = {};
-      jest.isolateModules(() => {
-        loaded = require(join(bundleDir(), 'index.js'));
-      });
-      expect(typeof loaded.handler).toBe('function');
-    } finally {
-      process.env = saved;
-      process.emitWarning = emitWarning;
-    }
+    // A fresh Node process, as a Lambda container: the module init runs with exactly this environment.
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(join(bundleDir(), 'index.mjs')).href)}); process.stdout.write(typeof m.handler);`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(out).toBe('function');
   });
 });

@@ -7,7 +7,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 
 import type { IConstruct } from 'constructs';
 import { loadConfig } from '../../lib/app-config';
-import { SupportAccessStack } from '../../lib/support-access-stack';
+import { type Deployment, defineDeployment } from '../../lib/deployment';
+import type { SupportAccessStack } from '../../lib/support-access-stack';
 
 const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
   context: Record<string, unknown>;
@@ -17,27 +18,37 @@ export interface Built {
   readonly app: App;
   readonly stack: SupportAccessStack;
   readonly template: Template;
+  readonly deployment: Deployment;
 }
 
+/**
+ * An app with cdk.json's context (its dev stage has placeholder account and addresses, allowed
+ * here as `npm run synth` allows them), then the test's own context.
+ */
 export function buildApp(context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}): App {
   return new App({
     context: {
       ...cdkJson.context,
+      allowPlaceholders: 'true',
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
       ...context,
     },
   });
 }
 
-export function buildStack(app: App): SupportAccessStack {
+export function buildDeployment(app: App): Deployment {
   const config = loadConfig({ context: (key) => app.node.tryGetContext(key), env: {} });
-  return new SupportAccessStack(app, config.stackName, { stackName: config.stackName, config });
+  return defineDeployment(app, config);
+}
+
+export function buildStack(app: App): SupportAccessStack {
+  return buildDeployment(app).main;
 }
 
 export function build(context: Record<string, unknown> = {}, options: { bundle?: boolean } = {}): Built {
   const app = buildApp(context, options);
-  const stack = buildStack(app);
-  return { app, stack, template: Template.fromStack(stack) };
+  const deployment = buildDeployment(app);
+  return { app, stack: deployment.main, deployment, template: Template.fromStack(deployment.main) };
 }
 
 /** The logical id of a construct's CloudFormation resource. */

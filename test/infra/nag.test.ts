@@ -4,7 +4,7 @@ import { CfnResource, Validations } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { SupportAccessStack } from '../../lib/support-access-stack';
-import { buildApp, buildStack } from './fixture';
+import { buildApp, buildDeployment, buildStack } from './fixture';
 
 function synthWithNag(context: Record<string, unknown>, change?: (stack: SupportAccessStack) => void) {
   const app = buildApp(context);
@@ -33,7 +33,9 @@ test('the default deployment passes, with exactly the accepted findings, each wi
       'AwsSolutions-COG1 on UsersUserPool',
       'AwsSolutions-COG2 on UsersUserPool',
       'AwsSolutions-COG8 on UsersUserPool',
-      'AwsSolutions-SMG4 on OriginVerifySecret',
+      // GetRandomPassword (the rotation's new value) has no resource to scope to.
+      'AwsSolutions-IAM5[Resource::*] on OriginSecretRotationFunctionRoleDefaultPolicy',
+      'AwsSolutions-SMG4 on OidcProviderKeys',
       'AwsSolutions-CFR1 on SiteDistribution',
       'AwsSolutions-CFR2 on SiteDistribution',
       'AwsSolutions-CFR4 on SiteDistribution',
@@ -48,7 +50,7 @@ test('the default deployment passes, with exactly the accepted findings, each wi
         'Action::s3:List*',
         'Resource::*',
         'Resource::<SiteBucket978D4AEB.Arn>/*',
-        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+        'Resource::arn:aws:s3:::cdk-hnb659fds-assets-000000000000-eu-west-1/*',
       ].map((finding) => `AwsSolutions-IAM5[${finding}] on CustomCDKBucketDeployment`),
     ].sort(),
   );
@@ -75,4 +77,43 @@ test('a property CloudFormation would refuse fails synthesis too (validation run
   const invalid = (stack: SupportAccessStack) =>
     new CfnResource(stack, 'Invalid', { type: 'AWS::SQS::Queue', properties: { VisibilityTimeout: 'soon' } });
   expect(() => synthWithNag({}, invalid)).toThrow(/VisibilityTimeout.*CloudFormation Validate/);
+});
+
+/** A prod stage with real-looking values, its own domain (Route 53 zone), the stack's WAF and Bot Control. */
+const PROD = {
+  stage: 'prod',
+  account: '111122223333',
+  region: 'eu-west-1',
+  senderEmail: 'no-reply@acme-support.io',
+  opsEmail: 'ops@acme-support.io',
+  domainName: 'support.acme-support.io',
+  hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+  hostedZoneName: 'acme-support.io',
+  botControl: 'true',
+};
+
+test('prod with a domain and the WAF passes in every stack, with no acknowledgement at the edge', () => {
+  const app = buildApp(PROD);
+  const deployment = buildDeployment(app);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+  const assembly = app.synth();
+  const stacks = [deployment.edge, deployment.main, deployment.edgeAlarms].map((stack) => {
+    if (!stack) throw new Error('prod with a domain and the WAF needs the edge stack');
+    return assembly.getStackByName(stack.stackName).template as Parameters<typeof acknowledgements>[0];
+  });
+  const [edge, main, edgeAlarms] = stacks.map((template) => acknowledgements(template).map((a) => a.on));
+  expect(edge).toEqual([]);
+  expect(edgeAlarms).toEqual([]);
+  expect(main).not.toContain('AwsSolutions-CFR4 on SiteDistribution');
+  expect(main).not.toContain('AwsSolutions-CFR2 on SiteDistribution');
+});
+
+test('a custom bootstrap qualifier is read from the synthesizer, not assumed', () => {
+  const acknowledged = acknowledgements(synthWithNag({ '@aws-cdk/core:bootstrapQualifier': 'acme1234' })).map(
+    (a) => a.on,
+  );
+  expect(acknowledged).toContain(
+    'AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-acme1234-assets-000000000000-eu-west-1/*] on CustomCDKBucketDeployment',
+  );
+  expect(acknowledged.join('\n')).not.toMatch(/hnb659fds/);
 });

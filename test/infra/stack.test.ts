@@ -3,8 +3,9 @@ import { runInNewContext } from 'node:vm';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { lifetimeDefaults } from '../../lambdas/definitions/lifetimes';
 import { passwordPolicy } from '../../lambdas/definitions/password-policy';
-import { type ApiRoute, apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
+import { type ApiRoute, apiRoutes, providerFunction, queueConsumers } from '../../lambdas/definitions/routes';
 import { emailTemplateContents } from '../../lib/email-template-files';
+import { ORIGIN_SECRET_CACHE_SECONDS } from '../../lib/origin-verify';
 import { CONTENT_SECURITY_POLICY, HSTS_SECONDS } from '../../lib/site-headers';
 import { siteRoutingFunctionCode } from '../../lib/site-routing';
 import type { SupportAccessStack } from '../../lib/support-access-stack';
@@ -101,7 +102,7 @@ describe('site bucket and CloudFront', () => {
       ResponseHeadersPolicyId: { Ref: logicalId(stack.site.pageHeaders) },
       FunctionAssociations: [{ EventType: 'viewer-request' }],
     });
-    expect(config.CacheBehaviors).toHaveLength(1);
+    expect(config.CacheBehaviors).toHaveLength(1 + providerFunction.cloudFrontPatterns.length);
     const api = config.CacheBehaviors[0];
     expect(api).toMatchObject({
       PathPattern: '/api/*',
@@ -128,7 +129,7 @@ describe('site bucket and CloudFront', () => {
     const origin = config.Origins.find((o: { Id: string }) => o.Id === api.TargetOriginId);
     // The origin names only the API: referencing routes or functions would close a cycle with SITE_URL.
     expect(render(origin.DomainName)).toBe(
-      `\${${logicalId(stack.api.httpApi)}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}`,
+      `\${${logicalId(stack.api.httpApi)}}.execute-api.${stack.region}.\${AWS::URLSuffix}`,
     );
     expect(origin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
     expect(origin.OriginCustomHeaders).toEqual([{ HeaderName: 'x-origin-verify', HeaderValue: expect.anything() }]);
@@ -176,11 +177,14 @@ describe('site bucket and CloudFront', () => {
       FunctionConfig: { Runtime: string };
     };
     expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
-    expect(fn.FunctionCode).toBe(siteRoutingFunctionCode());
+    expect(fn.FunctionCode).toBe(siteRoutingFunctionCode(stack.site.built.notFound));
+    // CloudFront Functions take at most 10 KB of code, the two 404 pages included.
+    expect(Buffer.byteLength(fn.FunctionCode)).toBeLessThan(10 * 1024);
     const handler = runInNewContext(`${fn.FunctionCode}; handler`) as (event: unknown) => {
       uri?: string;
       statusCode?: number;
       headers?: Record<string, { value: string }>;
+      body?: { data: string };
     };
     const run = (uri: string, language?: string) =>
       handler({
@@ -194,7 +198,8 @@ describe('site bucket and CloudFront', () => {
     // Every built page is reachable at its clean path in its language, and nothing else is a page.
     for (const page of stack.site.built.pages) expect(run(page.path, page.language).uri).toBe(`/${page.file}`);
     expect(run('/forgot/')).toMatchObject({ statusCode: 302, headers: { location: { value: '/forgot' } } });
-    expect(run('/no-such-page')).toMatchObject({ statusCode: 404 });
+    expect(run('/no-such-page')).toMatchObject({ statusCode: 404, body: { data: stack.site.built.notFound.en } });
+    expect(run('/no-such-page', 'it')).toMatchObject({ statusCode: 404, body: { data: stack.site.built.notFound.it } });
     const asset = `/${stack.site.built.immutableFiles[0]}`;
     expect(run(asset).uri).toBe(asset);
   });
@@ -218,20 +223,25 @@ describe('site bucket and CloudFront', () => {
 describe('API', () => {
   test('every route from routes.ts exists, behind the origin-verify authorizer, on its own function', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
-    const expected = (Object.values(apiRoutes) as ApiRoute[]).map((r) => `${r.method} ${r.path}`).sort();
+    const expected = [
+      ...(Object.values(apiRoutes) as ApiRoute[]).map((r) => `${r.method} ${r.path}`),
+      ...providerFunction.paths.map((path) => `ANY ${path}`),
+    ].sort();
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(expected);
     const authorizerId = only(template.findResources('AWS::ApiGatewayV2::Authorizer'));
     expect(authorizerId.Properties).toMatchObject({
       AuthorizerType: 'REQUEST',
       IdentitySource: ['$request.header.x-origin-verify'],
       EnableSimpleResponses: true,
-      AuthorizerResultTtlInSeconds: 3600,
+      // Minutes, not an hour: a revoked origin secret must stop working soon after a rotation.
+      AuthorizerResultTtlInSeconds: ORIGIN_SECRET_CACHE_SECONDS,
     });
     for (const route of routes) expect(route.Properties.AuthorizationType).toBe('CUSTOM');
     const targets = Object.values(template.findResources('AWS::ApiGatewayV2::Integration')).map((i) =>
       render(i.Properties.IntegrationUri),
     );
-    expect(new Set(targets).size).toBe(expected.length);
+    // One function per API route, and one for all the provider's paths.
+    expect(new Set(targets).size).toBe(Object.keys(apiRoutes).length + 1);
     for (const route of Object.values(apiRoutes) as ApiRoute[]) {
       const fn = stack.api.functions.get(route.handler);
       expect(fn).toBeDefined();
@@ -255,6 +265,7 @@ describe('functions', () => {
   const handlerNames = [
     ...(Object.values(apiRoutes) as ApiRoute[]).map((r) => r.handler),
     queueConsumers.resetRequests.handler,
+    providerFunction.handler,
   ];
 
   function functionOf(handler: string) {
@@ -263,8 +274,8 @@ describe('functions', () => {
     return fn;
   }
 
-  test('all share the defaults: newest Node, arm64, source maps, own log group with retention', () => {
-    const all = [...handlerNames.map(functionOf), stack.api.authorizerFunction];
+  test('all share the defaults: newest Node, arm64, no source maps read at start, own log group with retention', () => {
+    const all = [...handlerNames.map(functionOf), stack.api.authorizerFunction, stack.originSecretRotation.function];
     expect(
       Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } })),
     ).toHaveLength(all.length);
@@ -275,8 +286,10 @@ describe('functions', () => {
         Architectures: ['arm64'],
         MemorySize: expect.any(Number),
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
-        Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
+        Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: 'support-access' }) },
       });
+      // The maps ship in the asset; reading them at start would cost every cold start (lib/bundling.ts).
+      expect((props.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS).toBeUndefined();
       expect(props.Timeout as number).toBeLessThanOrEqual(29);
       const logGroup = resources[(props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref];
       expect(logGroup?.Properties.RetentionInDays).toBe(90);
@@ -317,17 +330,25 @@ describe('functions', () => {
       'ses:SendEmail identity example.com',
       'ses:SendEmail identity no-reply@example.com',
       'ses:SendEmail template new-password',
-    ],
-    // Reads the user's factors (Query on their partition) to decide on the second step.
+      // Ends the person's sessions in the tools: a logout token signed with the provider's key.
+      'secretsmanager:GetSecretValue provider keys',
+    ].sort(),
+    // Signs in through the admin flow with the client secret it reads; counts failures; replaces
+    // the browser's previous session.
     'session-create': [
       'cognito-idp:AdminGetUser user pool',
+      'cognito-idp:AdminInitiateAuth user pool',
+      'cognito-idp:DescribeUserPoolClient user pool',
       'cognito-idp:ListUsers user pool',
+      'dynamodb:DeleteItem table',
       'dynamodb:GetItem table',
       'dynamodb:PutItem table',
       'dynamodb:Query table',
       'dynamodb:UpdateItem table',
     ],
     'session-new-password': [
+      'cognito-idp:AdminRespondToAuthChallenge user pool',
+      'cognito-idp:DescribeUserPoolClient user pool',
       'dynamodb:DeleteItem table',
       'dynamodb:GetItem table',
       'dynamodb:PutItem table',
@@ -349,6 +370,7 @@ describe('functions', () => {
       'ses:SendEmail template security-notice',
     ],
     'account-get': [
+      'dynamodb:DeleteItem table',
       'dynamodb:GetItem table',
       'dynamodb:Query byUser index',
       'dynamodb:Query table',
@@ -356,6 +378,7 @@ describe('functions', () => {
     ],
     // Seals a new secret (Encrypt only): it never opens one.
     'account-totp-start': [
+      'dynamodb:DeleteItem table',
       'dynamodb:GetItem table',
       'dynamodb:PutItem table',
       'dynamodb:UpdateItem table',
@@ -410,15 +433,34 @@ describe('functions', () => {
       'ses:SendEmail identity no-reply@example.com',
       'ses:SendEmail template security-notice',
     ],
-    'session-get': ['dynamodb:GetItem table', 'dynamodb:UpdateItem table'],
-    'session-delete': ['dynamodb:DeleteItem table', 'dynamodb:UpdateItem table'],
-    // Stores a request (deletes it again if the ops email fails), finds other pending requests for
-    // the address, flags an existing account, emails ops; nothing on the pool beyond ListUsers.
+    // Reads the session and the credential generation, slides the idle timeout, deletes a dead session.
+    'session-get': ['dynamodb:DeleteItem table', 'dynamodb:GetItem table', 'dynamodb:UpdateItem table'],
+    // Also signs the person out of the tools (back-channel logout).
+    'session-delete': [
+      'cognito-idp:AdminGetUser user pool',
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:Query byUser index',
+      'dynamodb:UpdateItem table',
+      'secretsmanager:GetSecretValue provider keys',
+    ],
+    'oidc-provider': [
+      'cognito-idp:AdminGetUser user pool',
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query byUser index',
+      'dynamodb:UpdateItem table',
+      'secretsmanager:GetSecretValue provider keys',
+    ],
+    // Stores a request (deletes it again if the ops email fails), reads the address's pending
+    // requests with one keyed read, flags an existing account, emails ops; nothing on the pool
+    // beyond ListUsers.
     'credential-request': [
       'cognito-idp:ListUsers user pool',
       'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
       'dynamodb:PutItem table',
-      'dynamodb:Query byUser index',
       'dynamodb:UpdateItem table',
       'ses:SendEmail configuration set',
       'ses:SendEmail identity example.com',
@@ -436,9 +478,9 @@ describe('functions', () => {
       [`\${${logicalId(stack.resetQueue.queue)}.Arn}`]: 'reset queue',
       [`\${${logicalId(stack.data.factorKey)}.Arn}`]: 'factor key',
       [`\${${ownLogs}.Arn}`]: 'own log group',
+      [`\${${logicalId(stack.providerKeys)}}`]: 'provider keys',
     };
-    const ses =
-      /^arn:\$\{AWS::Partition\}:ses:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(identity|configuration-set|template)\/(.+)$/;
+    const ses = /^arn:aws:ses:eu-west-1:000000000000:(identity|configuration-set|template)\/(.+)$/;
     return grants
       .map(({ action, resource }) => {
         const match = ses.exec(resource);
@@ -489,11 +531,43 @@ describe('functions', () => {
     }
   });
 
-  test('the authorizer may only write its logs and gets the secret by dynamic reference', () => {
+  test('the provider function answers every provider path and reads its keys from the secret', () => {
+    const env = (
+      propertiesOf(logicalId(functionOf(providerFunction.handler))).Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(render(env.OIDC_KEYS_SECRET)).toBe(`\${${logicalId(stack.providerKeys)}}`);
+    const config = only(template.findResources('AWS::CloudFront::Distribution')).Properties.DistributionConfig;
+    const provider = config.CacheBehaviors.filter((b: { PathPattern: string }) =>
+      (providerFunction.cloudFrontPatterns as readonly string[]).includes(b.PathPattern),
+    );
+    expect(provider).toHaveLength(providerFunction.cloudFrontPatterns.length);
+    for (const behavior of provider) {
+      expect(behavior).toMatchObject({
+        ViewerProtocolPolicy: 'https-only',
+        TargetOriginId: config.CacheBehaviors[0].TargetOriginId,
+      });
+      // Tools authenticate with the Authorization header: forwarded through the cache policy, nothing cached.
+      const policy =
+        template.findResources('AWS::CloudFront::CachePolicy')[behavior.CachePolicyId.Ref]?.Properties
+          .CachePolicyConfig;
+      expect(policy).toMatchObject({ DefaultTTL: 0, MinTTL: 0 });
+      expect(policy.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig.Headers).toEqual(['Authorization']);
+    }
+  });
+
+  test('the authorizer may only write its logs and read the origin secret, which is not in its environment', () => {
     const id = logicalId(stack.api.authorizerFunction);
-    expect(grantsOf(template, id).every((g) => g.action.startsWith('logs:'))).toBe(true);
+    const secret = `\${${logicalId(stack.originSecret)}}`;
+    const grants = grantsOf(template, id).filter((g) => !g.action.startsWith('logs:'));
+    expect(grants.map((g) => `${g.action} ${g.resource}`).sort()).toEqual([
+      `secretsmanager:DescribeSecret ${secret}`,
+      `secretsmanager:GetSecretValue ${secret}`,
+    ]);
     const env = (propertiesOf(id).Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(render(env.ORIGIN_VERIFY_SECRET)).toMatch(/^\{\{resolve:secretsmanager:/);
+    expect(render(env.ORIGIN_VERIFY_SECRET_ARN)).toBe(secret);
+    expect(JSON.stringify(env)).not.toMatch(/resolve:secretsmanager/);
   });
 
   test('every function gets SITE_URL from the distribution and the variables its handler reads', () => {
@@ -561,12 +635,15 @@ describe('data, users, queue, mail', () => {
     });
   });
 
-  test('the app client: USER_PASSWORD_AUTH only, no secret, no OAuth, no user-existence leaks', () => {
+  test('the app client: admin auth only, with a secret kept out of the template, no attribute writes, no OAuth', () => {
     const client = only(template.findResources('AWS::Cognito::UserPoolClient')).Properties;
     // Cognito always allows refreshing tokens; the API never keeps one.
-    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(client.WriteAttributes).toEqual([]);
+    // The functions read the secret at run time (DescribeUserPoolClient); no environment has it.
+    expect(JSON.stringify(template.findResources('AWS::Lambda::Function'))).not.toMatch(/ClientSecret/);
     expect(client).toMatchObject({
-      GenerateSecret: false,
+      GenerateSecret: true,
       PreventUserExistenceErrors: 'ENABLED',
       AllowedOAuthFlowsUserPoolClient: false,
       EnableTokenRevocation: true,
@@ -628,16 +705,28 @@ describe('alarms', () => {
     const names = alarms.map((a) => a.Properties.AlarmName as string);
     const functions = [
       'origin-verify',
+      'origin-secret-rotation',
       ...(Object.values(apiRoutes) as ApiRoute[]).map((r) => r.handler),
       queueConsumers.resetRequests.handler,
+      providerFunction.handler,
     ];
     expect(names.sort()).toEqual(
       [
         'Api5xx',
+        'Api4xxRate',
+        'Api403Rate',
         'ResetDlqNotEmpty',
         'ResetQueueDelayed',
         'SesBounceRate',
         'SesComplaintRate',
+        'SesBounceRateOfSet',
+        'SesComplaint',
+        'SesDeliveryDelay',
+        'SesReject',
+        'SesRenderingFailure',
+        ...(Object.values(apiRoutes) as ApiRoute[]).map(
+          (r) => `p99-${r.method}-${r.path.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`,
+        ),
         ...functions.flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
       ]
         .map((n) => `SupportAccess-${n}`)
@@ -656,7 +745,14 @@ describe('alarms', () => {
     });
     expect(render(dlq?.Dimensions[0].Value)).toBe(`\${${logicalId(stack.resetQueue.deadLetterQueue)}.QueueName}`);
     const ses = alarms.filter((a) => a.Properties.Namespace === 'AWS/SES').map((a) => a.Properties.MetricName);
-    expect(ses.sort()).toEqual(['Reputation.BounceRate', 'Reputation.ComplaintRate']);
+    expect(ses.sort()).toEqual([
+      'Complaint',
+      'DeliveryDelay',
+      'Reject',
+      'RenderingFailure',
+      'Reputation.BounceRate',
+      'Reputation.ComplaintRate',
+    ]);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -701,7 +797,7 @@ describe('the template as a whole', () => {
     if (!fn) throw new Error('no credential-request function');
     const env = (propertiesOf(logicalId(fn)).Environment as { Variables: Record<string, unknown> }).Variables;
     expect(env.OPS_EMAIL).toBe('ops@example.com');
-    expect(render(env.OPS_COMMAND_ARGS)).toBe(`--stack SupportAccess --region \${AWS::Region}`);
+    expect(render(env.OPS_COMMAND_ARGS)).toBe('--stack SupportAccess --region eu-west-1');
   });
 
   test('outputs the login URL', () => {

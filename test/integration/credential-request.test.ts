@@ -8,7 +8,7 @@ import { REFERENCE_PATTERN } from '../../lambdas/definitions/credential-request'
 import { rateLimitDefaults } from '../../lambdas/definitions/rate-limits';
 import type { InboxEmail } from '../../local/local-stack';
 import { EXIT, runOps } from '../../ops/cli';
-import { Browser, baseUrl, inbox, newUser, tableSnapshot } from './helpers';
+import { Browser, baseUrl, clearFaults, inbox, injectFault, newUser, tableSnapshot } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -213,6 +213,20 @@ describe('request your credential', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.error).toBe('rate_limited');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('keeps nothing when the ops email cannot be sent, and asks the person to try again', async () => {
+    const applicant = person('unsent');
+    await injectFault({ service: 'ses', kind: 'error', times: 1, match: ['outbound-emails', applicant.email] });
+    try {
+      const answer = await new Browser().call('POST', '/api/credential-requests', applicant);
+      expect(answer).toMatchObject({ status: 503, body: { error: 'temporarily_unavailable' } });
+    } finally {
+      await clearFaults();
+    }
+    // The stored request was deleted again: ops never see a request nobody told them about.
+    expect((await tableSnapshot()).filter((item) => item.includes(applicant.email))).toEqual([]);
+    expect((await inbox()).filter((email) => email.text.includes(applicant.email))).toEqual([]);
   });
 
   it('refuses hostile input with a 400 naming the field, storing and sending nothing', async () => {

@@ -38,8 +38,8 @@ export class MemoryCredentialRequestStore implements CredentialRequestStore {
   async delete(reference: string): Promise<void> {
     this.requests.delete(reference);
   }
-  async pendingFor(email: string): Promise<CredentialRequestRecord[]> {
-    return (await this.list('PENDING')).filter((r) => r.email === email);
+  async pendingReferencesFor(email: string): Promise<string[]> {
+    return (await this.list('PENDING')).filter((r) => r.email === email).map((r) => r.reference);
   }
   async list(status?: CredentialRequestStatus): Promise<CredentialRequestRecord[]> {
     return [...this.requests.values()]

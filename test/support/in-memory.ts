@@ -4,6 +4,7 @@ import type {
   ChallengeRecord,
   ClaimResult,
   Clock,
+  CredentialGenerations,
   Log,
   Mailer,
   NewPasswordEmail,
@@ -64,10 +65,12 @@ export class MemoryTokenStore implements ResetTokenStore {
     const current = this.tokens.get(hash);
     if (current?.status === 'CLAIMED') this.tokens.set(hash, { ...current, status: 'USED' });
   }
-  async revokeOthers(username: string, keepHash: string | undefined): Promise<number> {
+  async revokeOthers(username: string, keepHash: string, createdBefore?: number): Promise<number> {
     let count = 0;
     for (const [hash, token] of this.tokens) {
-      if (token.username === username && token.status === 'PENDING' && hash !== keepHash) {
+      const unspent = token.status === 'PENDING' || token.status === 'CLAIMED';
+      const older = createdBefore === undefined || token.createdAt < createdBefore;
+      if (token.username === username && unspent && older && hash !== keepHash) {
         this.tokens.set(hash, { ...token, status: 'REVOKED' });
         count++;
       }
@@ -88,6 +91,10 @@ export class MemorySessionStore implements SessionStore {
   }
   async deleteSession(hash: string): Promise<void> {
     this.sessions.delete(hash);
+  }
+  async touchSession(hash: string, now: number): Promise<void> {
+    const session = this.sessions.get(hash);
+    if (session && session.lastSeenAt < now) this.sessions.set(hash, { ...session, lastSeenAt: now });
   }
   async deleteAllSessions(username: string): Promise<number> {
     const mine = [...this.sessions.values()].filter((s) => s.username === username);
@@ -200,6 +207,20 @@ export function tokenFromLink(url: string): string {
   const token = /#token=([A-Za-z0-9_-]+)$/.exec(url)?.[1];
   if (!token) throw new Error(`no token in ${url}`);
   return token;
+}
+
+export class MemoryGenerations implements CredentialGenerations {
+  readonly generations = new Map<string, number>();
+  failBump: Error | undefined;
+  async current(username: string): Promise<number> {
+    return this.generations.get(username) ?? 0;
+  }
+  async bump(username: string): Promise<number> {
+    if (this.failBump) throw this.failBump;
+    const next = (this.generations.get(username) ?? 0) + 1;
+    this.generations.set(username, next);
+    return next;
+  }
 }
 
 export class MemoryTemporaryPasswords implements TemporaryPasswordStore {

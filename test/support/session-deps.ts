@@ -4,6 +4,7 @@ import { rateLimitDefaults } from '../../lambdas/definitions/rate-limits';
 import type { SessionDeps } from '../../lambdas/domain/sessions';
 import {
   FakeClock,
+  MemoryGenerations,
   MemoryRateCounter,
   MemorySessionStore,
   MemoryTemporaryPasswords,
@@ -24,9 +25,11 @@ export function memorySessionDeps() {
     },
     sessions: new MemorySessionStore(),
     temporaryPasswords: new MemoryTemporaryPasswords(),
+    generations: new MemoryGenerations(),
     clock: new FakeClock(),
     log: silentLog,
     sessionMinutes: 60,
+    idleMinutes: 30,
     challengeSeconds: 180,
     contextWords: ['IMS', 'SUPPORT'],
     factors: new MemoryFactorStore(),
@@ -36,6 +39,7 @@ export function memorySessionDeps() {
     secondStepSeconds: 300,
     requireSecondFactor: false as boolean,
     securityMailer: new MemorySecurityMailer(),
+    portalName: 'IMS SUPPORT',
   } satisfies SessionDeps;
   return { ...deps, counter };
 }

@@ -12,6 +12,7 @@ for (const name of Object.keys(process.env)) {
       'RESET_TOKEN_MINUTES',
       'TEMPORARY_PASSWORD_MINUTES',
       'SESSION_MINUTES',
+      'SESSION_IDLE_MINUTES',
       'PORTAL_NAME',
       'PRIMARY_COLOUR',
       'SES_CONFIGURATION_SET',

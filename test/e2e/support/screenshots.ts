@@ -33,6 +33,13 @@ export async function takeScreenshots(log: (line: string) => void = console.log)
       RATE_LIMITS: JSON.stringify({
         resetEmailsPerAccount: wide,
         signInPerAccount: wide,
+        signInPerAccountAndSource: {
+          freeFailures: wide.limit - 1,
+          firstDelaySeconds: 1,
+          maxDelaySeconds: 1,
+          limit: wide.limit,
+          windowSeconds: 60,
+        },
         perIp: Object.fromEntries(Object.keys(rateLimitDefaults.perIp).map((name) => [name, wide])),
       }),
     },

@@ -16,6 +16,7 @@ import { hashTemporaryPassword } from '../../../lambdas/domain/secrets';
 import { signIn } from '../../../lambdas/domain/sessions';
 import {
   FakeClock,
+  MemoryGenerations,
   MemoryRateCounter,
   MemorySessionStore,
   MemoryTemporaryPasswords,
@@ -65,6 +66,7 @@ const submitDeps = () => ({
   mailer,
   counter,
   emailLimit: rateLimitDefaults.credentialRequestsPerEmail,
+  opsEmailLimit: rateLimitDefaults.credentialRequestEmailsPerHour,
   clock,
   log: silentLog,
 });
@@ -131,7 +133,8 @@ describe('a request from the form', () => {
     mailer.failNext = new Error('SES throttled');
     await expect(submit()).rejects.toBeInstanceOf(TemporarilyUnavailable);
     expect(store.requests.size).toBe(0);
-    expect([...counter.counts.values()]).toEqual([0]);
+    // Both hits given back: the address's, and the hourly count of ops emails.
+    expect([...counter.counts.values()]).toEqual([0, 0]);
   });
 
   it('answers "try again" when the table refuses, and never announces a request it did not store', async () => {
@@ -351,11 +354,45 @@ describe('rejecting', () => {
   });
 });
 
+describe('a flood of credential requests', () => {
+  it('emails ops once per request up to the hourly cap, then one notice, then nothing; every request is kept', async () => {
+    const deps = { ...submitDeps(), opsEmailLimit: { limit: 3, windowSeconds: 3600 } };
+    const references: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { reference } = await submitCredentialRequest({ ...anna, email: `person${i}@customer.example` }, deps);
+      references.push(reference);
+    }
+    expect(mailer.ops.map((n) => n.request.reference)).toEqual(references.slice(0, 4));
+    expect(mailer.ops.slice(0, 3).every((n) => n.capReached === undefined)).toBe(true);
+    expect(mailer.ops[3]?.capReached).toEqual({ limit: 3, until: expect.any(Number) });
+    for (const reference of references) expect(store.requests.get(reference)?.status).toBe('PENDING');
+  });
+
+  it('counts a notice that could not be sent back, so the next request carries it', async () => {
+    const deps = { ...submitDeps(), opsEmailLimit: { limit: 1, windowSeconds: 3600 } };
+    await submitCredentialRequest({ ...anna, email: 'a@customer.example' }, deps);
+    mailer.failNext = new Error('SES down');
+    await expect(submitCredentialRequest({ ...anna, email: 'b@customer.example' }, deps)).rejects.toMatchObject({
+      code: 'temporarily_unavailable',
+    });
+    await submitCredentialRequest({ ...anna, email: 'c@customer.example' }, deps);
+    expect(mailer.ops.map((n) => n.capReached !== undefined)).toEqual([false, true]);
+  });
+});
+
 describe('disabling and enabling accounts', () => {
-  const deps = () => ({ accounts, users: directory, sessions, log: silentLog });
+  const generations = new MemoryGenerations();
+  const deps = () => ({ accounts, users: directory, sessions, generations, clock, log: silentLog });
 
   it('disabling ends the portal sessions and Cognito tokens, by username or email', async () => {
-    await sessions.createSession({ hash: 'h1', username: 'demo', createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+    await sessions.createSession({
+      hash: 'h1',
+      username: 'demo',
+      generation: 0,
+      createdAt: 0,
+      expiresAt: Number.MAX_SAFE_INTEGER,
+      lastSeenAt: 0,
+    });
     await expect(setAccountEnabled('DEMO@example.com', false, deps())).resolves.toEqual({
       username: 'demo',
       changed: true,
@@ -363,6 +400,8 @@ describe('disabling and enabling accounts', () => {
     });
     expect(directory.users.get('demo')?.enabled).toBe(false);
     expect(directory.signedOutEverywhere).toEqual(['demo']);
+    // Moved on before and after the switch: a session from a sign-in checked in between is dead too.
+    expect(await generations.current('demo')).toBe(2);
     await expect(setAccountEnabled('demo', false, deps())).resolves.toMatchObject({ changed: false });
     await expect(setAccountEnabled('demo', true, deps())).resolves.toMatchObject({ changed: true });
     expect(directory.users.get('demo')?.enabled).toBe(true);

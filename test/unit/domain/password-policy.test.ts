@@ -23,7 +23,33 @@ describe('password policy', () => {
   });
 
   it('refuses the username as password, whatever the case', () => {
-    expect(unmetPasswordRules('Demo.User.2026', 'demo.user.2026')).toContain('not_username');
+    expect(unmetPasswordRules('Demo.User.2026', 'demo.user.2026')).toContain('no_context_words');
+  });
+
+  describe('context words (ASVS 5.0 6.2.11): username, email local part, portal name', () => {
+    const context = { username: 'jane.doe', email: 'j.doe@customer.example', portalName: 'IMS SUPPORT' };
+
+    it.each([
+      ['IMS SUPPORT jane.doe', 'both, as the first-time user typed it'],
+      ['my-ims support-key-77', 'the portal name, lower case, with its space'],
+      ['imssupport rocks today', 'the portal name without its space'],
+      ['correct JANE.DOE horse', 'the username, upper case'],
+      ['Jane. Doe battery staple', 'the username with a space inside'],
+      ['horse-J.Doe-battery', 'the email local part'],
+    ])('refuses %j (%s)', (password) => {
+      expect(unmetPasswordRules(password, context)).toEqual(['no_context_words']);
+    });
+
+    it('accepts a passphrase with none of them, and ignores context words shorter than 3 characters', () => {
+      expect(unmetPasswordRules('correct horse battery staple', context)).toEqual([]);
+      expect(unmetPasswordRules('correct horse battery staple', { username: 'co', email: 'ho@x.example' })).toEqual([]);
+    });
+
+    it('lists the rule from the start, with the server-only common-password rule', () => {
+      expect(applicableRules()).toEqual(
+        expect.arrayContaining(['min_length', 'no_context_words', 'no_edge_spaces', 'max_length', 'not_common']),
+      );
+    });
   });
 
   it('refuses leading or trailing spaces, as Cognito does', () => {

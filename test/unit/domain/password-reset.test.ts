@@ -3,9 +3,11 @@ import {
   processResetRequest,
   requestPasswordReset,
 } from '../../../lambdas/domain/password-reset';
+import type { ResetTokenRecord } from '../../../lambdas/domain/ports';
 import { hashToken, newToken } from '../../../lambdas/domain/secrets';
 import {
   FakeClock,
+  MemoryGenerations,
   MemoryMailer,
   MemoryQueue,
   MemoryRateCounter,
@@ -26,6 +28,7 @@ function setup() {
   const mailer = new MemoryMailer();
   const counter = new MemoryRateCounter();
   const sessions = new MemorySessionStore();
+  const generations = new MemoryGenerations();
   const worker = {
     users,
     counter,
@@ -40,6 +43,7 @@ function setup() {
   const temporaryPasswords = new MemoryTemporaryPasswords();
   const confirm = {
     users,
+    generations,
     tokens,
     sessions,
     mailer,
@@ -55,7 +59,20 @@ function setup() {
       worker,
     );
   const lastToken = () => tokenFromLink(mailer.resetLinks.at(-1)?.resetUrl ?? '');
-  return { clock, users, tokens, mailer, worker, confirm, request, lastToken, temporaryPasswords, sessions, counter };
+  return {
+    generations,
+    clock,
+    users,
+    tokens,
+    mailer,
+    worker,
+    confirm,
+    request,
+    lastToken,
+    temporaryPasswords,
+    sessions,
+    counter,
+  };
 }
 
 describe('requesting a reset', () => {
@@ -148,6 +165,49 @@ describe('the worker', () => {
     const second = lastToken();
     await expect(confirmPasswordReset(first, 'en', confirm)).rejects.toMatchObject({ code: 'link_replaced' });
     await expect(confirmPasswordReset(second, 'en', confirm)).resolves.toEqual({ username: 'demo' });
+  });
+
+  it('a newer link revokes an older one left CLAIMED by a crashed confirm: its lapsed lease frees nothing', async () => {
+    const { request, lastToken, confirm, tokens, clock } = setup();
+    await request('demo');
+    const first = lastToken();
+    // A confirm claimed it, then its function died before finishing or releasing.
+    await tokens.claim(hashToken(first), clock.now(), clock.now() + 60_000);
+    await request('demo');
+    expect(tokens.tokens.get(hashToken(first))?.status).toBe('REVOKED');
+    clock.advance(61_000);
+    await expect(confirmPasswordReset(first, 'en', confirm)).rejects.toMatchObject({ code: 'link_replaced' });
+  });
+
+  it('a completed reset revokes the user’s other links, CLAIMED ones too', async () => {
+    const { request, lastToken, confirm, tokens, clock } = setup();
+    await request('demo');
+    const stuck = lastToken();
+    clock.advance(1000);
+    await request('demo');
+    const newest = lastToken();
+    // The older one was revoked at once; make a CLAIMED one the newest link could not see coming.
+    tokens.tokens.set(hashToken(stuck), {
+      ...(tokens.tokens.get(hashToken(stuck)) as ResetTokenRecord),
+      status: 'CLAIMED',
+      claimUntil: clock.now() + 60_000,
+    });
+    await confirmPasswordReset(newest, 'en', confirm);
+    expect(tokens.tokens.get(hashToken(stuck))?.status).toBe('REVOKED');
+  });
+
+  it('moves the credential generation on once the password has changed', async () => {
+    const { request, lastToken, confirm, generations, users } = setup();
+    const seen: number[] = [];
+    const set = users.setTemporaryPassword.bind(users);
+    jest.spyOn(users, 'setTemporaryPassword').mockImplementation(async (username, password) => {
+      seen.push(await generations.current('demo'));
+      await set(username, password);
+    });
+    await request('demo');
+    await confirmPasswordReset(lastToken(), 'en', confirm);
+    expect(seen).toEqual([0]);
+    expect(await generations.current('demo')).toBe(1);
   });
 
   it('sends a fresh link when asked from an old link, to the account that link belonged to', async () => {
@@ -285,9 +345,30 @@ describe('confirming a reset', () => {
 
   it('ends every session of the user and signs them out of Cognito before setting the password', async () => {
     const { request, lastToken, confirm, sessions, users } = setup();
-    await sessions.createSession({ hash: 'a', username: 'demo', createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
-    await sessions.createSession({ hash: 'b', username: 'demo', createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
-    await sessions.createSession({ hash: 'c', username: 'other', createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER });
+    await sessions.createSession({
+      hash: 'a',
+      username: 'demo',
+      createdAt: 0,
+      expiresAt: Number.MAX_SAFE_INTEGER,
+      generation: 0,
+      lastSeenAt: 0,
+    });
+    await sessions.createSession({
+      hash: 'b',
+      username: 'demo',
+      createdAt: 0,
+      expiresAt: Number.MAX_SAFE_INTEGER,
+      generation: 0,
+      lastSeenAt: 0,
+    });
+    await sessions.createSession({
+      hash: 'c',
+      username: 'other',
+      createdAt: 0,
+      expiresAt: Number.MAX_SAFE_INTEGER,
+      generation: 0,
+      lastSeenAt: 0,
+    });
     await request('demo');
     await confirmPasswordReset(lastToken(), 'en', confirm);
     expect([...sessions.sessions.keys()]).toEqual(['c']);
@@ -305,5 +386,38 @@ describe('confirming a reset', () => {
     expect(mailer.newPasswords).toHaveLength(0);
     users.failSignOut = undefined;
     await expect(confirmPasswordReset(lastToken(), 'en', confirm)).resolves.toEqual({ username: 'demo' });
+  });
+});
+
+describe('a second link while the first is being confirmed', () => {
+  it('the newest link wins: the confirm in flight sets no password, and the new link works', async () => {
+    const { request, lastToken, confirm, users, mailer } = setup();
+    await request('demo');
+    const first = lastToken();
+    // The second link is asked (and revokes the first) while the first's confirm ends sessions.
+    const signOut = users.signOutEverywhere.bind(users);
+    jest.spyOn(users, 'signOutEverywhere').mockImplementationOnce(async (username) => {
+      await request('demo');
+      await signOut(username);
+    });
+    await expect(confirmPasswordReset(first, 'en', confirm)).rejects.toMatchObject({ code: 'link_replaced' });
+    expect(mailer.newPasswords).toHaveLength(0);
+    expect(users.users.get('demo')?.temporary).toBe(false);
+    await expect(confirmPasswordReset(lastToken(), 'en', confirm)).resolves.toEqual({ username: 'demo' });
+  });
+
+  it('a link asked after the confirm passed that point outlives the completed reset', async () => {
+    const { request, lastToken, confirm, mailer, tokens } = setup();
+    await request('demo');
+    const first = lastToken();
+    const send = mailer.sendNewPassword.bind(mailer);
+    jest.spyOn(mailer, 'sendNewPassword').mockImplementationOnce(async (email) => {
+      await send(email);
+      await request('demo');
+    });
+    await confirmPasswordReset(first, 'en', confirm);
+    const newest = lastToken();
+    expect(tokens.tokens.get(hashToken(newest))?.status).toBe('PENDING');
+    await expect(confirmPasswordReset(newest, 'en', confirm)).resolves.toEqual({ username: 'demo' });
   });
 });

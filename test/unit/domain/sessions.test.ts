@@ -1,10 +1,10 @@
 import { hashTemporaryPassword } from '../../../lambdas/domain/secrets';
-import { chooseNewPassword, currentSession, signIn, signOut } from '../../../lambdas/domain/sessions';
+import { chooseNewPassword, currentSession, sessionState, signIn, signOut } from '../../../lambdas/domain/sessions';
 import { memorySessionDeps } from '../../support/session-deps';
 
 function setup() {
   const deps = memorySessionDeps();
-  const { users, sessions, clock, temporaryPasswords, counter } = deps;
+  const { users, sessions, clock, temporaryPasswords, counter, generations } = deps;
   users.add({ username: 'demo', email: 'demo@example.com', password: 'Correct-Horse-42' });
   /** As a reset does: a temporary password in the directory and its record here. */
   const issue = async (password: string, minutes = 60) => {
@@ -16,7 +16,7 @@ function setup() {
       expiresAt: clock.now() + minutes * 60_000,
     });
   };
-  return { users, sessions, clock, deps, issue, temporaryPasswords, counter };
+  return { users, sessions, clock, deps, issue, temporaryPasswords, counter, generations };
 }
 
 describe('signing in', () => {
@@ -188,6 +188,127 @@ describe('a temporary password', () => {
     await temporaryPasswords.clear('demo');
     await expect(chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps)).rejects.toMatchObject({
       code: 'challenge_expired',
+    });
+  });
+
+  it('refuses a new password containing the portal name, the username or the email local part', async () => {
+    const { deps, users, temporaryPasswords, clock } = setup();
+    users.add({ username: 'jane.doe', email: 'jdoe@example.com', password: 'Correct-Horse-42' });
+    await users.setTemporaryPassword('jane.doe', 'Temporary-Pass-99');
+    await temporaryPasswords.record({
+      username: 'jane.doe',
+      passwordHash: hashTemporaryPassword('jane.doe', 'Temporary-Pass-99'),
+      issuedAt: clock.now(),
+      expiresAt: clock.now() + 60 * 60_000,
+    });
+    const first = await signIn('jane.doe', 'Temporary-Pass-99', '203.0.113.7', deps);
+    if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
+    expect(first.emailLocalPart).toBe('jdoe');
+    for (const password of ['IMS SUPPORT jane.doe', 'Battery-JDOE-Staple-9', 'staple ims support horse']) {
+      await expect(chooseNewPassword(first.challenge.value, password, deps)).rejects.toMatchObject({
+        code: 'password_policy',
+        rules: expect.arrayContaining(['no_context_words']),
+      });
+    }
+    await expect(chooseNewPassword(first.challenge.value, 'Correct-Horse-Staple-7', deps)).resolves.toMatchObject({
+      kind: 'signed_in',
+    });
+  });
+});
+
+describe('session lifetime (ASVS 5.0 chapter 7)', () => {
+  const signedIn = async (deps: ReturnType<typeof setup>['deps'], replacing?: string) => {
+    const result = await signIn('demo', 'Correct-Horse-42', '203.0.113.7', deps, replacing);
+    if (result.kind !== 'signed_in') throw new Error('expected a session');
+    return result.session.value;
+  };
+
+  it('ends a session left idle for 30 minutes; each use moves the deadline forward', async () => {
+    const { deps, clock } = setup();
+    deps.sessionMinutes = 8 * 60;
+    const value = await signedIn(deps);
+    for (let i = 0; i < 6; i++) {
+      clock.advance(29 * 60_000);
+      await expect(currentSession(value, deps)).resolves.toMatchObject({ username: 'demo' });
+    }
+    clock.advance(30 * 60_000);
+    await expect(currentSession(value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+  });
+
+  it('keeps the absolute lifetime (60 minutes here) however busy the session is', async () => {
+    const { deps, clock } = setup();
+    const value = await signedIn(deps);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(14 * 60_000);
+      await currentSession(value, deps);
+    }
+    clock.advance(14 * 60_000);
+    await expect(currentSession(value, deps)).resolves.toMatchObject({ username: 'demo' });
+    clock.advance(14 * 60_000);
+    await expect(currentSession(value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+  });
+
+  it('replaces the session the browser already had when it signs in again', async () => {
+    const { deps } = setup();
+    const first = await signedIn(deps);
+    const second = await signedIn(deps, first);
+    await expect(currentSession(first, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+    await expect(currentSession(second, deps)).resolves.toMatchObject({ username: 'demo' });
+  });
+
+  it('ends every session issued before the credential generation moved on, even one whose record was missed', async () => {
+    const { deps, generations } = setup();
+    const value = await signedIn(deps);
+    await generations.bump('demo');
+    await expect(currentSession(value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+    const after = await signedIn(deps);
+    await expect(currentSession(after, deps)).resolves.toMatchObject({ username: 'demo' });
+  });
+
+  it('a sign-in checked before a reset finished yields a dead session, even when written after', async () => {
+    const { deps, users, generations } = setup();
+    // The old password is checked, then the reset completes (generation moves on), then the session is written.
+    const check = users.signIn.bind(users);
+    jest.spyOn(users, 'signIn').mockImplementation(async (username, password) => {
+      const outcome = await check(username, password);
+      await generations.bump('demo');
+      return outcome;
+    });
+    const value = await signedIn(deps);
+    await expect(currentSession(value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+  });
+
+  it('a challenge answered after a reset yields a dead session too', async () => {
+    const { deps, issue, generations } = setup();
+    await issue('Temporary-Pass-99');
+    const first = await signIn('demo', 'Temporary-Pass-99', '203.0.113.7', deps);
+    if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
+    await generations.bump('demo');
+    const done = await chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps);
+    if (done.kind !== 'signed_in') throw new Error('expected a session');
+    await expect(currentSession(done.session.value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+  });
+});
+
+describe('where the browser stands (GET /api/session)', () => {
+  it('signed in, half-way through a temporary-password sign-in, or neither', async () => {
+    const { deps, issue } = setup();
+    await expect(sessionState(undefined, undefined, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+    await issue('Temporary-Pass-99');
+    const first = await signIn('demo', 'Temporary-Pass-99', '203.0.113.7', deps);
+    if (first.kind !== 'new_password_required') throw new Error('expected a challenge');
+    await expect(sessionState(undefined, first.challenge.value, deps)).resolves.toEqual({
+      kind: 'new_password_required',
+      username: 'demo',
+      emailLocalPart: 'demo',
+    });
+    const done = await chooseNewPassword(first.challenge.value, 'My-Own-Password-7', deps);
+    if (done.kind !== 'signed_in') throw new Error('expected a session');
+    // The spent challenge no longer counts; the session does.
+    await expect(sessionState(undefined, first.challenge.value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+    await expect(sessionState(done.session.value, first.challenge.value, deps)).resolves.toEqual({
+      kind: 'signed_in',
+      username: 'demo',
     });
   });
 });

@@ -2,7 +2,14 @@
 // that the requester's answer never depends on whether the address has an account.
 import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { REFERENCE_PATTERN } from '../../../lambdas/definitions/credential-request';
@@ -33,7 +40,7 @@ beforeEach(() => {
   ses.reset();
   counting(1);
   dynamo.on(PutCommand).resolves({});
-  dynamo.on(QueryCommand).resolves({ Items: [] });
+  dynamo.on(GetCommand).resolves({});
   dynamo.on(DeleteCommand).resolves({});
   cognito.on(ListUsersCommand).resolves({ Users: [] });
   ses.on(SendEmailCommand).resolves({ MessageId: 'e1' });
@@ -177,7 +184,8 @@ describe('POST /api/credential-requests', () => {
     const refunds = dynamo
       .commandCalls(UpdateCommand)
       .filter((c) => c.args[0].input.ExpressionAttributeValues?.[':one'] === -1);
-    expect(refunds).toHaveLength(1);
+    // Both hits given back: the address's, and the hourly count of ops emails.
+    expect(refunds).toHaveLength(2);
   });
 
   it('when the account check fails: still accepts, and tells ops the check failed', async () => {
@@ -192,5 +200,21 @@ describe('POST /api/credential-requests', () => {
       apiEvent('POST', '/api/credential-requests', { body, headers: { origin: 'https://evil.example' } }),
     );
     expect(response.statusCode).toBe(403);
+  });
+
+  it('reads earlier pending requests of the address with one keyed read, never a query', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { pending: new Set(['CR-AAAA-BBBB', 'CR-CCCC-DDDD']) } });
+    const response = await send(body);
+    expect(response.statusCode).toBe(202);
+    expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input.Key?.pk).toMatch(/^REQEMAIL#[0-9a-f]{64}$/);
+    expect(dynamo).not.toHaveReceivedCommand(QueryCommand);
+    const stored = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(stored?.earlierPending).toEqual(['CR-AAAA-BBBB', 'CR-CCCC-DDDD']);
+    // The new request joins the address's pending set.
+    const indexed = dynamo
+      .commandCalls(UpdateCommand)
+      .find((c) => String(c.args[0].input.Key?.pk).startsWith('REQEMAIL#'));
+    expect(indexed?.args[0].input.UpdateExpression).toMatch(/^ADD pending :reference/);
   });
 });

@@ -39,6 +39,9 @@ beforeEach(() => {
   dynamo.on(UpdateCommand).resolves({ Attributes: pending });
   dynamo.on(UpdateCommand, { Key: { sk: 'RATE' } }).resolves({ Attributes: { count: 1 } });
   dynamo.on(QueryCommand).resolves({ Items: [] });
+  // Still ours just before the password is set (no newer link revoked it).
+  dynamo.on(GetCommand, { Key: { sk: 'TOKEN' } }).resolves({ Item: pending });
+  dynamo.on(UpdateCommand, { Key: { sk: 'GENERATION' } }).resolves({ Attributes: { generation: 1 } });
   cognito.on(AdminGetUserCommand).resolves({
     Username: 'demo',
     Enabled: true,

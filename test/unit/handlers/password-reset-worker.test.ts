@@ -30,11 +30,29 @@ beforeEach(() => {
     .on(AdminGetUserCommand)
     .resolves({ Username: 'demo', Enabled: true, UserAttributes: [{ Name: 'email', Value: 'demo@example.com' }] });
   cognito.on(ListUsersCommand).resolves({
-    Users: [{ Username: 'demo', Enabled: true, Attributes: [{ Name: 'email', Value: 'demo@example.com' }] }],
+    Users: [
+      {
+        Username: 'demo',
+        Enabled: true,
+        Attributes: [
+          { Name: 'email', Value: 'demo@example.com' },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      },
+    ],
   });
 });
 
 describe('reset-request worker', () => {
+  it('finds accounts by verified email addresses only: an unverified one gets nothing', async () => {
+    cognito.on(ListUsersCommand).resolves({
+      Users: [{ Username: 'demo', Enabled: true, Attributes: [{ Name: 'email', Value: 'demo@example.com' }] }],
+    });
+    const result = await handler(sqsEvent(message({ login: 'demo@example.com' })));
+    expect(result.batchItemFailures).toEqual([]);
+    expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
+  });
+
   it('stores the token hash with a TTL and emails the link built from SITE_URL', async () => {
     const result = await handler(sqsEvent(message({ login: 'demo@example.com' })));
     expect(result.batchItemFailures).toEqual([]);

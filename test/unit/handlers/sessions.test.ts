@@ -1,9 +1,10 @@
 import {
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
   CognitoIdentityProviderClient,
-  InitiateAuthCommand,
+  DescribeUserPoolClientCommand,
   ListUsersCommand,
-  RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   DeleteCommand,
@@ -15,6 +16,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { secretHash } from '../../../lambdas/adapters/cognito-directory';
 import { hashTemporaryPassword, hashToken, newToken } from '../../../lambdas/domain/secrets';
 import { handler as createSession } from '../../../lambdas/handlers/session-create';
 import { handler as deleteSession } from '../../../lambdas/handlers/session-delete';
@@ -36,6 +38,7 @@ beforeEach(() => {
     UserAttributes: [{ Name: 'email', Value: 'demo@example.com' }],
   });
   cognito.on(ListUsersCommand).resolves({ Users: [] });
+  cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ClientSecret: 'test-secret' } });
   dynamo.on(UpdateCommand, { Key: { sk: 'RATE' } }).resolves({ Attributes: { count: 1 } });
   dynamo.on(DeleteCommand).resolves({});
   // No second factor unless a test says so.
@@ -52,7 +55,7 @@ function cookieValue(cookies: string[] | undefined, name: string): string | unde
 
 describe('POST /api/session', () => {
   it('signs in and sets a Secure, HttpOnly, SameSite=Strict, __Host- session cookie over https', async () => {
-    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
+    cognito.on(AdminInitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
     const response = await createSession(
       apiEvent('POST', '/api/session', { body: { username: 'Demo', password: 'Correct-Horse-42' } }),
     );
@@ -60,10 +63,15 @@ describe('POST /api/session', () => {
     expect(parseBody(response)).toEqual({ username: 'demo' });
     const cookie = response.cookies?.find((c) => c.startsWith('__Host-sa_session='));
     expect(cookie).toMatch(/; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/);
-    expect(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input).toMatchObject({
-      AuthFlow: 'USER_PASSWORD_AUTH',
+    expect(cognito.commandCalls(AdminInitiateAuthCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'eu-west-1_TEST',
       ClientId: 'test-client',
-      AuthParameters: { USERNAME: 'demo', PASSWORD: 'Correct-Horse-42' },
+      AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+      AuthParameters: {
+        USERNAME: 'demo',
+        PASSWORD: 'Correct-Horse-42',
+        SECRET_HASH: secretHash('demo', 'test-client', 'test-secret'),
+      },
     });
     const stored = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item;
     const value = cookieValue(response.cookies, '__Host-sa_session') ?? '';
@@ -72,7 +80,7 @@ describe('POST /api/session', () => {
   });
 
   it('answers a wrong password and an unknown email with the same 401', async () => {
-    cognito.on(InitiateAuthCommand).rejects(notAuthorized());
+    cognito.on(AdminInitiateAuthCommand).rejects(notAuthorized());
     cognito.on(ListUsersCommand).resolves({ Users: [] });
     const wrong = await createSession(
       apiEvent('POST', '/api/session', { body: { username: 'demo', password: 'nope' } }),
@@ -88,7 +96,9 @@ describe('POST /api/session', () => {
   });
 
   it('turns a temporary password into a NEW_PASSWORD_REQUIRED challenge kept server-side', async () => {
-    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'cognito-session' });
+    cognito
+      .on(AdminInitiateAuthCommand)
+      .resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'cognito-session' });
     dynamo.on(GetCommand).resolves({});
     dynamo.on(GetCommand, { Key: { sk: 'TEMP' } }).resolves({
       Item: {
@@ -112,7 +122,7 @@ describe('POST /api/session', () => {
   });
 
   it('answers 503, not 500, when Cognito is down', async () => {
-    cognito.on(InitiateAuthCommand).rejects(
+    cognito.on(AdminInitiateAuthCommand).rejects(
       Object.assign(new Error('InternalErrorException'), {
         name: 'InternalErrorException',
         $metadata: { httpStatusCode: 500 },
@@ -127,7 +137,7 @@ describe('POST /api/session', () => {
 
 describe('POST /api/session with a second factor', () => {
   it('answers SECOND_FACTOR with a step cookie and stores no session', async () => {
-    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
+    cognito.on(AdminInitiateAuthCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
     dynamo.on(QueryCommand).resolves({ Items: [{ pk: 'USER#demo', sk: 'TOTP', confirmed: true }] });
     const response = await createSession(
       apiEvent('POST', '/api/session', { body: { username: 'demo', password: 'Correct-Horse-42' } }),
@@ -158,12 +168,12 @@ describe('POST /api/session/new-password', () => {
     expect(body.error).toBe('password_policy');
     expect((body.rules as { rule: string }[]).map((r) => r.rule)).toEqual(['min_length']);
     expect(body.message).toContain('At least 12 characters');
-    expect(cognito).not.toHaveReceivedCommand(RespondToAuthChallengeCommand);
+    expect(cognito).not.toHaveReceivedCommand(AdminRespondToAuthChallengeCommand);
   });
 
   it('answers the challenge and starts a session', async () => {
     dynamo.on(GetCommand).resolves({ Item: challengeItem });
-    cognito.on(RespondToAuthChallengeCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
+    cognito.on(AdminRespondToAuthChallengeCommand).resolves({ AuthenticationResult: { AccessToken: 'a' } });
     const response = await choosePassword(
       apiEvent('POST', '/api/session/new-password', {
         body: { newPassword: 'My-Own-Password-7' },
@@ -171,10 +181,16 @@ describe('POST /api/session/new-password', () => {
       }),
     );
     expect(response.statusCode).toBe(200);
-    expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0]?.args[0].input).toMatchObject({
+    expect(cognito.commandCalls(AdminRespondToAuthChallengeCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: 'eu-west-1_TEST',
+      ClientId: 'test-client',
       ChallengeName: 'NEW_PASSWORD_REQUIRED',
       Session: 'cognito-session',
-      ChallengeResponses: { USERNAME: 'demo', NEW_PASSWORD: 'My-Own-Password-7' },
+      ChallengeResponses: {
+        USERNAME: 'demo',
+        NEW_PASSWORD: 'My-Own-Password-7',
+        SECRET_HASH: secretHash('demo', 'test-client', 'test-secret'),
+      },
     });
     expect(response.cookies).toEqual([
       expect.stringMatching(/^__Host-sa_session=[\w-]{43};/),
@@ -196,14 +212,66 @@ describe('GET and DELETE /api/session', () => {
   const session = newToken();
 
   it('says who is signed in, and 401 for nobody or an expired session', async () => {
-    dynamo.on(GetCommand).resolves({ Item: { username: 'demo', createdAt: 0, expiresAt: Date.now() + 60_000 } });
+    const live = {
+      username: 'demo',
+      generation: 3,
+      createdAt: 0,
+      lastSeenAt: Date.now(),
+      expiresAt: Date.now() + 60_000,
+    };
+    dynamo.on(GetCommand, { Key: { sk: 'SESSION' } }).resolves({ Item: live });
+    dynamo.on(GetCommand, { Key: { sk: 'GENERATION' } }).resolves({ Item: { generation: 3 } });
     const ok = await getSession(apiEvent('GET', '/api/session', { cookies: [`__Host-sa_session=${session}`] }));
     expect(parseBody(ok)).toEqual({ username: 'demo' });
     const none = await getSession(apiEvent('GET', '/api/session'));
     expect(none.statusCode).toBe(401);
-    dynamo.on(GetCommand).resolves({ Item: { username: 'demo', createdAt: 0, expiresAt: Date.now() - 1 } });
+    dynamo.on(GetCommand, { Key: { sk: 'SESSION' } }).resolves({ Item: { ...live, expiresAt: Date.now() - 1 } });
     const expired = await getSession(apiEvent('GET', '/api/session', { cookies: [`__Host-sa_session=${session}`] }));
     expect(expired.statusCode).toBe(401);
+  });
+
+  it('answers 401 for a session issued before the last reset or disable, and for one left idle', async () => {
+    const live = {
+      username: 'demo',
+      generation: 3,
+      createdAt: 0,
+      lastSeenAt: Date.now(),
+      expiresAt: Date.now() + 60_000,
+    };
+    dynamo.on(GetCommand, { Key: { sk: 'GENERATION' } }).resolves({ Item: { generation: 4 } });
+    dynamo.on(GetCommand, { Key: { sk: 'SESSION' } }).resolves({ Item: live });
+    const cookies = [`__Host-sa_session=${session}`];
+    expect((await getSession(apiEvent('GET', '/api/session', { cookies }))).statusCode).toBe(401);
+    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({
+      pk: `SESSION#${hashToken(session)}`,
+      sk: 'SESSION',
+    });
+    dynamo.on(GetCommand, { Key: { sk: 'GENERATION' } }).resolves({ Item: { generation: 3 } });
+    dynamo
+      .on(GetCommand, { Key: { sk: 'SESSION' } })
+      .resolves({ Item: { ...live, lastSeenAt: Date.now() - 31 * 60_000 } });
+    expect((await getSession(apiEvent('GET', '/api/session', { cookies }))).statusCode).toBe(401);
+  });
+
+  it('answers a pending temporary-password sign-in (no session, a live challenge) with who and what is next', async () => {
+    const challenge = newToken();
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(GetCommand, { Key: { pk: `CHALLENGE#${hashToken(challenge)}`, sk: 'CHALLENGE' } }).resolves({
+      Item: { username: 'jane.doe', email: 'jdoe@example.com', challengeSession: 's', expiresAt: Date.now() + 60_000 },
+    });
+    const pending = await getSession(
+      apiEvent('GET', '/api/session', { cookies: [`__Host-sa_challenge=${challenge}`] }),
+    );
+    expect(pending.statusCode).toBe(200);
+    expect(parseBody(pending)).toEqual({
+      challenge: 'NEW_PASSWORD_REQUIRED',
+      username: 'jane.doe',
+      emailLocalPart: 'jdoe',
+    });
+    // A spent or expired challenge: nobody.
+    dynamo.on(GetCommand, { Key: { pk: `CHALLENGE#${hashToken(challenge)}`, sk: 'CHALLENGE' } }).resolves({});
+    const gone = await getSession(apiEvent('GET', '/api/session', { cookies: [`__Host-sa_challenge=${challenge}`] }));
+    expect(gone.statusCode).toBe(401);
   });
 
   it('ignores a cookie without the __Host- prefix when the site is https', async () => {

@@ -125,6 +125,49 @@ describe('arguments', () => {
   });
 });
 
+describe('requests', () => {
+  /** The index answers by status: `approved` of them approved, `rejected` rejected, none pending. */
+  function stored(approved: number, rejected: number): void {
+    const items = (status: string, count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        ...pending,
+        pk: `REQUEST#CR-${status}-${i}`,
+        reference: `CR-${status.slice(0, 4)}-000${i}`,
+        status,
+      }));
+    dynamo.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => {
+      const key = input.ExpressionAttributeValues[':status'] ?? '';
+      if (key.endsWith('APPROVED')) return { Items: items('APPROVED', approved) };
+      if (key.endsWith('REJECTED')) return { Items: items('REJECTED', rejected) };
+      return { Items: [] };
+    });
+  }
+
+  it('--status pending with none pending says so and counts the other states', async () => {
+    stored(2, 1);
+    const result = await run(['requests', '--status', 'pending']);
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.out).toBe(
+      'No pending credential requests in the test stack (2 approved, 1 rejected). ' +
+        'Run `requests` without --status to list them all.',
+    );
+  });
+
+  it('--status approved with none approved counts pending and rejected', async () => {
+    stored(0, 3);
+    const result = await run(['requests', '--status', 'approved']);
+    expect(result.out).toMatch(/^No approved credential requests in the test stack \(0 pending, 3 rejected\)/);
+  });
+
+  it('an empty table: no requests at all, with or without --status', async () => {
+    stored(0, 0);
+    await expect(run(['requests'])).resolves.toMatchObject({ out: 'No credential requests in the test stack.' });
+    await expect(run(['requests', '--status', 'pending'])).resolves.toMatchObject({
+      out: 'No credential requests in the test stack.',
+    });
+  });
+});
+
 describe('approve', () => {
   it('creates the user (suppressed Cognito message, verified email), sets a temporary password, sends the welcome', async () => {
     const result = await run(['approve', 'cr-7kq4-m2xp', '--by', 'olivia']);

@@ -73,3 +73,23 @@ describe.each(cases)('the %s %s email', (language, id) => {
     }
   });
 });
+
+describe.each(languages)('the %s emails that carry a password or a link', (language) => {
+  const textOf = (id: EmailTemplateId) => readFileSync(join(EMAILS, language, `${emailTemplates[id].id}.txt`), 'utf8');
+
+  it.each(['resetLink', 'newPassword', 'welcome'] as const)(
+    '%s greets by the name (the welcome by the full name), not the username',
+    (id) => {
+      const field = id === 'welcome' ? 'fullName' : 'name';
+      expect(textOf(id).split('\n')[0]).toMatch(new RegExp(`^\\S+ \\{\\{${field}\\}\\},$`));
+      expect(htmlOf(language, id)).toContain(`{{${field}}},</p>`);
+    },
+  );
+
+  it.each(['newPassword', 'welcome'] as const)('%s says how long the temporary password works and until when', (id) => {
+    for (const part of [textOf(id), htmlOf(language, id)]) {
+      expect(part).toContain('{{validMinutes}}');
+      expect(part).toContain('{{expiresAt}}');
+    }
+  });
+});

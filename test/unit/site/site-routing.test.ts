@@ -7,7 +7,6 @@ import { runInNewContext } from 'node:vm';
 import { buildSync } from 'esbuild';
 import { pickLanguage } from '../../../lambdas/definitions/languages';
 import {
-  NOT_FOUND_HTML,
   routeSiteRequest,
   type SiteRequest,
   siteRequestFrom,
@@ -16,6 +15,8 @@ import {
 } from '../../../lib/site-routing';
 
 const table = siteRoutingTable();
+/** Stand-ins for the built 404 pages (lib/site-build.ts): the routing only picks one by language. */
+const notFound = { en: '<p>No page here</p>', it: '<p>Nessuna pagina qui</p>' };
 const request = (path: string, extra: Partial<SiteRequest> = {}): SiteRequest => ({ path, otherQuery: '', ...extra });
 
 describe('choosing the page and its language', () => {
@@ -70,8 +71,23 @@ describe('choosing the page and its language', () => {
     expect(routeSiteRequest(table, request('/forgot/'))).toEqual({ kind: 'redirect', location: '/forgot' });
     expect(routeSiteRequest(table, request('/app-1a2b3c4d5e.js'))).toEqual({ kind: 'asset' });
     expect(routeSiteRequest(table, request('/it/forgot.html'))).toEqual({ kind: 'asset' });
-    expect(routeSiteRequest(table, request('/nope'))).toEqual({ kind: 'not-found' });
-    expect(routeSiteRequest(table, request('/admin/'))).toEqual({ kind: 'not-found' });
+    expect(routeSiteRequest(table, request('/nope'))).toEqual({ kind: 'not-found', language: 'en' });
+    expect(routeSiteRequest(table, request('/admin/'))).toEqual({ kind: 'not-found', language: 'en' });
+  });
+
+  it('answers an unknown page in the visitor language, or the one its language switch asks for', () => {
+    expect(routeSiteRequest(table, request('/nope', { acceptLanguage: 'it-IT' }))).toEqual({
+      kind: 'not-found',
+      language: 'it',
+    });
+    expect(routeSiteRequest(table, request('/nope', { cookieLanguage: 'it', queryLanguage: 'EN' }))).toEqual({
+      kind: 'not-found',
+      language: 'en',
+    });
+    expect(routeSiteRequest(table, request('/nope', { cookieLanguage: 'it', queryLanguage: 'xx' }))).toEqual({
+      kind: 'not-found',
+      language: 'it',
+    });
   });
 
   it('reads the parts from a raw URL and headers', () => {
@@ -100,11 +116,13 @@ function codeAsEsbuildPrintsIt(): string {
     keepNames: true,
     logLevel: 'silent',
   });
-  return (require(outfile) as { siteRoutingFunctionCode(): string }).siteRoutingFunctionCode();
+  return (require(outfile) as { siteRoutingFunctionCode(pages: typeof notFound): string }).siteRoutingFunctionCode(
+    notFound,
+  );
 }
 
 describe.each([
-  ['as jest transpiles it', siteRoutingFunctionCode(table)],
+  ['as jest transpiles it', siteRoutingFunctionCode(notFound, table)],
   ['as tsx (esbuild) transpiles it', codeAsEsbuildPrintsIt()],
 ])('the CloudFront Function code %s', (_name, code) => {
   type CfResult = {
@@ -151,7 +169,9 @@ describe.each([
   it('answers 404 for unknown pages and redirects trailing slashes', () => {
     const missing = handler(event('/nope'));
     expect(missing.statusCode).toBe(404);
-    expect(missing.body?.data).toBe(NOT_FOUND_HTML);
+    expect(missing.body?.data).toBe(notFound.en);
+    expect(handler(event('/nope', { accept: 'it-IT' })).body?.data).toBe(notFound.it);
+    expect(handler(event('/nope', { query: { lang: 'it' } })).body?.data).toBe(notFound.it);
     expect(handler(event('/forgot/')).headers?.location?.value).toBe('/forgot');
   });
 });
