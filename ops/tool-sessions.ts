@@ -3,8 +3,12 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CognitoProviderAccounts } from '../lambdas/adapters/cognito-provider-accounts';
+import { DynamoOidcStorage } from '../lambdas/adapters/dynamodb-oidc-adapter';
+import { SecretsManagerKeyStore } from '../lambdas/adapters/secrets-manager-keys';
+import { parseClients } from '../lambdas/oidc/clients';
 import type { EndedSessions } from '../lambdas/oidc/end-sessions';
-import { createProviderRuntime } from '../lambdas/oidc/runtime';
+import { ToolLogout } from '../lambdas/oidc/tool-logout';
 import type { OpsSettings } from './settings';
 
 const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -21,17 +25,15 @@ export async function endToolSessionsFromOps(
     ...(settings.local?.secretsmanager ? { endpoint: settings.local.secretsmanager } : {}),
   });
   try {
-    const runtime = createProviderRuntime(
-      {
-        SITE_URL: new URL(settings.loginUrl).origin,
-        TABLE_NAME: settings.tableName,
-        USER_POOL_ID: settings.userPoolId,
-        OIDC_KEYS_SECRET: settings.oidcKeysSecret,
-        OIDC_CLIENTS: settings.oidcClients,
-      },
-      { documentClient: clients.db, cognito: clients.cognito, secretsManager },
-    );
-    return await runtime.endSessionsOf(username, quietLog);
+    const keyStore = new SecretsManagerKeyStore(secretsManager, settings.oidcKeysSecret);
+    const tools = new ToolLogout({
+      issuer: new URL(settings.loginUrl).origin,
+      storage: new DynamoOidcStorage(clients.db, settings.tableName),
+      accounts: new CognitoProviderAccounts(clients.cognito, settings.userPoolId),
+      keys: () => keyStore.read(),
+      staticClients: parseClients(settings.oidcClients),
+    });
+    return await tools.endSessionsOf(username, quietLog);
   } finally {
     secretsManager.destroy();
   }

@@ -1,15 +1,11 @@
 // Ends a person's provider sessions and grants, and tells every tool they used (back-channel
-// logout, OpenID Connect Back-Channel Logout 1.0, through oidc-provider's own client method), when
-// they sign out of Support Access, reset their password or are disabled.
-import type Provider from 'oidc-provider';
+// logout, OpenID Connect Back-Channel Logout 1.0; lambdas/oidc/tool-logout.ts sends the token),
+// when they sign out of Support Access, reset their password or are disabled.
 import { accountIndexKey, type DynamoOidcStorage } from '../adapters/dynamodb-oidc-adapter';
 import type { Log } from '../domain/ports';
 
-interface BackchannelClient {
-  readonly clientId: string;
-  readonly backchannelLogoutUri?: string | undefined;
-  backchannelLogout(sub: string, sid: string | undefined): Promise<void>;
-}
+/** Tells one tool; false when it has no back-channel logout URI, throws when the tool failed. */
+export type NotifyTool = (clientId: string, sid: string | undefined) => Promise<boolean>;
 
 export interface EndedSessions {
   readonly sessions: number;
@@ -21,10 +17,10 @@ export interface EndedSessions {
 }
 
 export async function endProviderSessions(
-  provider: Provider,
   storage: DynamoOidcStorage,
   sub: string,
   log: Log,
+  notify: NotifyTool,
 ): Promise<EndedSessions> {
   const items = await storage.listIndexed(accountIndexKey(sub));
   // Which tools to tell, with the session id each knows (sid) when there is one.
@@ -51,11 +47,8 @@ export async function endProviderSessions(
   const failed: string[] = [];
   await Promise.all(
     [...tools].map(async ([clientId, sid]) => {
-      const client = (await provider.Client.find(clientId)) as unknown as BackchannelClient | undefined;
-      if (!client?.backchannelLogoutUri) return;
       try {
-        await client.backchannelLogout(sub, sid);
-        notified.push(clientId);
+        if (await notify(clientId, sid)) notified.push(clientId);
       } catch (error) {
         failed.push(clientId);
         log.warn('back-channel logout failed', { clientId, error: String(error) });

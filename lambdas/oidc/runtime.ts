@@ -17,10 +17,11 @@ import { hashToken, isWellFormedToken } from '../domain/secrets';
 import { clearCookie, cookieName } from '../http/responses';
 import { rootLogger } from '../logger';
 import { type ClientMetadataInput, parseClients } from './clients';
-import { type EndedSessions, endProviderSessions } from './end-sessions';
+import type { EndedSessions } from './end-sessions';
 import { interactionRoutes } from './interactions';
 import type { KeySet } from './keys';
 import { buildProvider } from './provider';
+import { ToolLogout } from './tool-logout';
 
 export interface ProviderRuntime {
   /** The provider for the current key set (rebuilt when the keys changed). */
@@ -65,6 +66,15 @@ export function createProviderRuntime(
       .finally(() => pending.delete(tracked));
     pending.add(tracked);
   };
+
+  // One way to end tool sessions, the provider's own included.
+  const tools = new ToolLogout({
+    issuer: site.siteUrl,
+    storage,
+    accounts,
+    keys: () => keyStore.read(),
+    staticClients,
+  });
 
   let cached: { keys: string; provider: Provider; loadedAt: number } | undefined;
   let loading: Promise<Provider> | undefined;
@@ -129,9 +139,7 @@ export function createProviderRuntime(
       await Promise.all([...pending]);
     },
     async endSessionsOf(usernameOrSub, log) {
-      const account = await accounts.find(usernameOrSub);
-      if (!account) return undefined;
-      return endProviderSessions(await provider(), storage, account.sub, log);
+      return tools.endSessionsOf(usernameOrSub, log);
     },
   };
 }

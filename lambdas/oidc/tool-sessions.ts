@@ -1,9 +1,27 @@
 // For handlers outside the provider (sign-out, password reset): end the person's sessions with
-// the tools too. Built on first use only, so those handlers start no slower when no tool is involved.
+// the tools too, without the provider engine (lambdas/oidc/tool-logout.ts). Built on first use
+// only, so those handlers start no slower when no tool is involved.
+import { cognitoClient, dynamoDocumentClient, secretsManagerClient } from '../adapters/aws-clients';
+import { CognitoProviderAccounts } from '../adapters/cognito-provider-accounts';
+import { DynamoOidcStorage } from '../adapters/dynamodb-oidc-adapter';
+import { SecretsManagerKeyStore } from '../adapters/secrets-manager-keys';
+import { requiredEnv, siteConfig } from '../config';
 import type { Log } from '../domain/ports';
-import { createProviderRuntime, type ProviderRuntime } from './runtime';
+import { parseClients } from './clients';
+import { ToolLogout } from './tool-logout';
 
-let runtime: ProviderRuntime | undefined;
+let tools: ToolLogout | undefined;
+
+function fromEnvironment(env: Record<string, string | undefined> = process.env): ToolLogout {
+  const keyStore = new SecretsManagerKeyStore(secretsManagerClient(), requiredEnv('OIDC_KEYS_SECRET', env));
+  return new ToolLogout({
+    issuer: siteConfig(env).siteUrl,
+    storage: new DynamoOidcStorage(dynamoDocumentClient(), requiredEnv('TABLE_NAME', env)),
+    accounts: new CognitoProviderAccounts(cognitoClient(), requiredEnv('USER_POOL_ID', env)),
+    keys: () => keyStore.read(),
+    staticClients: parseClients(env.OIDC_CLIENTS),
+  });
+}
 
 /**
  * Ends the person's provider sessions and grants and sends back-channel logout tokens. Never
@@ -12,8 +30,8 @@ let runtime: ProviderRuntime | undefined;
  */
 export async function endToolSessions(username: string, log: Log): Promise<void> {
   try {
-    runtime ??= createProviderRuntime();
-    await runtime.endSessionsOf(username, log);
+    tools ??= fromEnvironment();
+    await tools.endSessionsOf(username, log);
   } catch (error) {
     log.error('ending the tool sessions failed', { error });
   }

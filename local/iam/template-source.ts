@@ -20,7 +20,12 @@ const TEMPLATE_INPUTS = [
 ];
 
 /** The addresses the local stack has always used; the synthesized template carries them into the handlers. */
-export const LOCAL_SYNTH_CONTEXT = { senderEmail: 'no-reply@support.example.com', opsEmail: 'ops@support.example.com' };
+export const LOCAL_SYNTH_CONTEXT = {
+  senderEmail: 'no-reply@support.example.com',
+  opsEmail: 'ops@support.example.com',
+  // The dev stage with its placeholder account, as `npm run synth` allows it.
+  allowPlaceholders: true,
+};
 
 export interface TemplateSource {
   readonly template: CfnTemplate;
@@ -65,15 +70,15 @@ function synthesize(): CfnTemplate {
   // Loaded only here: aws-cdk-lib takes seconds to import and is not needed once the cache is warm.
   const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
   const { loadConfig } = require('../../lib/app-config') as typeof import('../../lib/app-config');
-  const { SupportAccessStack } =
-    require('../../lib/support-access-stack') as typeof import('../../lib/support-access-stack');
+  const { defineDeployment } = require('../../lib/deployment') as typeof import('../../lib/deployment');
   const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
   const app = new App({
     context: { ...cdkJson.context, ...LOCAL_SYNTH_CONTEXT, 'aws:cdk:bundling-stacks': [] },
   });
   const config = loadConfig({ context: (key) => app.node.tryGetContext(key), env: {} });
-  const stack = new SupportAccessStack(app, config.stackName, { stackName: config.stackName, config });
-  return app.synth().getStackByName(stack.stackName).template as CfnTemplate;
+  // The stacks `cdk deploy` would make; the functions and their roles are in the main one.
+  const { main } = defineDeployment(app, config);
+  return app.synth().getStackByName(main.stackName).template as CfnTemplate;
 }
 
 export async function loadTemplate(env: NodeJS.ProcessEnv = process.env): Promise<TemplateSource> {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { apiRoutes, providerFunction, queueConsumers } from '../../lambdas/definitions/routes';
-import { MAX_BUNDLE_BYTES } from '../../lib/bundling';
+import { maxBundleBytes } from '../../lib/bundling';
 import type { SupportAccessStack } from '../../lib/support-access-stack';
 import { type BundleSet, buildBundles, bundledPackages, handlerEntries } from '../../local/bundles';
 import { build, logicalId, render } from './fixture';
@@ -111,7 +111,7 @@ describe.each(expectedFunctions)('%s', (name) => {
     expect(properties().Handler).toBe('index.handler');
     const code = readFileSync(file, 'utf8');
     expect(statSync(file).size).toBeGreaterThan(500);
-    expect(statSync(file).size).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+    expect(statSync(file).size).toBeLessThanOrEqual(maxBundleBytes(name));
     // An ES module: it exports with `export`, and CommonJS dependencies get require() from the banner.
     expect(code).toMatch(/\bexport\s*\{[^}]*\bas handler\b/);
     expect(code).toMatch(/^import\{createRequire as __cr\}from'node:module';const require=__cr\(import\.meta\.url\);/);
