@@ -5,6 +5,7 @@ import { lifetimeConfig, requireSecondFactorEnv, siteConfig } from './config';
 import type { Language } from './definitions/languages';
 import { lifetimeDefaults } from './definitions/lifetimes';
 import { secondStepDefaults } from './definitions/second-factors';
+import type { SecretSealer, SecurityMailer } from './domain/ports';
 import { systemClock } from './domain/ports';
 import { currentSession, type SessionDeps, type SessionLookupDeps, type SignInResult } from './domain/sessions';
 import type { RequestScope } from './http/handler';
@@ -15,8 +16,6 @@ import {
   factorStore,
   rateCounter,
   rateLimits,
-  secretSealer,
-  securityMailer,
   sessionStore,
   temporaryPasswordStore,
   userDirectory,
@@ -24,11 +23,34 @@ import {
 
 export const site = siteConfig();
 
+/** The factor key and the security-notice mailer: only the functions that use them get them. */
+export type SecondFactorAdapters = Pick<SessionDeps, 'sealer' | 'securityMailer'>;
+
+function notGranted(what: string): never {
+  throw new Error(`this function has no ${what} (lambdas/session-deps.ts): pass it to signInDeps in its handler`);
+}
+
 /**
- * What signing in and choosing a new password need: the directory (Cognito) among them. Call it
- * once, at module load, from the handlers that sign in; it builds their clients then.
+ * For functions that neither seal nor open a secret nor send a notice (signing in only reads which
+ * factors exist): their bundles hold no KMS or SES client, their roles no grant for them.
  */
-export function signInDeps(): (scope: RequestScope) => SessionDeps {
+const withoutSecrets: SecondFactorAdapters = {
+  sealer: {
+    seal: async () => notGranted('factor key'),
+    open: async () => notGranted('factor key'),
+  } satisfies SecretSealer,
+  securityMailer: { sendSecurityNotice: async () => notGranted('security-notice mailer') } satisfies SecurityMailer,
+};
+
+/**
+ * What signing in, the second step and the account handlers need: the directory (Cognito) among
+ * them. Call it once, at module load, from the handler; it builds its clients then. Handlers that
+ * use the factor key or send security notices pass those adapters (wiring's secretSealer,
+ * securityMailer).
+ */
+export function signInDeps(adapters: Partial<SecondFactorAdapters> = {}): (scope: RequestScope) => SessionDeps {
+  const sealer = adapters.sealer ?? withoutSecrets.sealer;
+  const securityMailer = adapters.securityMailer ?? withoutSecrets.securityMailer;
   const contextWords = [...site.portalName.split(/\s+/), site.portalName, 'password', 'support', 'welcome'];
   const { sessionMinutes, sessionIdleMinutes } = lifetimeConfig();
   const users = userDirectory();
@@ -57,7 +79,7 @@ export function signInDeps(): (scope: RequestScope) => SessionDeps {
     challengeSeconds: lifetimeDefaults.challengeSeconds,
     contextWords,
     factors,
-    sealer: secretSealer,
+    sealer,
     secondFactorLimit: limits.secondFactorPerAccount,
     issuer: site.portalName,
     secondStepSeconds: secondStepDefaults.stepSeconds,
@@ -65,16 +87,6 @@ export function signInDeps(): (scope: RequestScope) => SessionDeps {
     securityMailer,
     portalName: site.portalName,
   });
-}
-
-/**
- * Every session dependency (signInDeps), built at the first request: the account and second-step
- * handlers read the signed-in person and change factors with the same set.
- */
-let allDeps: ((scope: RequestScope) => SessionDeps) | undefined;
-export function sessionDeps(scope: RequestScope): SessionDeps {
-  allDeps ??= signInDeps();
-  return allDeps(scope);
 }
 
 /** What reading or ending a session needs: the session store and the generations, and no Cognito client. */

@@ -2,8 +2,10 @@
 import { accountOverview } from '../domain/account';
 import { httpHandler } from '../http/handler';
 import { json } from '../http/responses';
-import { sessionDeps, signedIn, site } from '../session-deps';
+import { signedIn, signInDeps, site } from '../session-deps';
 import { ipRateLimit } from '../wiring';
+
+const sessionDeps = signInDeps();
 
 export const handler = httpHandler(
   site.siteUrl,

@@ -6,8 +6,10 @@ import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
 import { emptySchema } from '../http/schemas';
-import { noticeContext, sessionDeps, signedIn, site } from '../session-deps';
-import { ipRateLimit } from '../wiring';
+import { noticeContext, signedIn, signInDeps, site } from '../session-deps';
+import { ipRateLimit, securityMailer } from '../wiring';
+
+const sessionDeps = signInDeps({ securityMailer });
 
 export const handler = httpHandler(
   site.siteUrl,

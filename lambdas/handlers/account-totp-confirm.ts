@@ -7,8 +7,10 @@ import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
 import { totpCodeSchema } from '../http/schemas';
-import { noticeContext, sessionCookie, sessionDeps, signedIn, signInResponse, site, stepCookie } from '../session-deps';
-import { ipRateLimit } from '../wiring';
+import { noticeContext, sessionCookie, signedIn, signInDeps, signInResponse, site, stepCookie } from '../session-deps';
+import { ipRateLimit, secretSealer, securityMailer } from '../wiring';
+
+const sessionDeps = signInDeps({ sealer: secretSealer, securityMailer });
 
 export const handler = httpHandler(
   site.siteUrl,

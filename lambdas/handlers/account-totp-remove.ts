@@ -5,8 +5,10 @@ import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
 import { totpCodeSchema } from '../http/schemas';
-import { noticeContext, sessionDeps, signedIn, site } from '../session-deps';
-import { ipRateLimit } from '../wiring';
+import { noticeContext, signedIn, signInDeps, site } from '../session-deps';
+import { ipRateLimit, secretSealer, securityMailer } from '../wiring';
+
+const sessionDeps = signInDeps({ sealer: secretSealer, securityMailer });
 
 export const handler = httpHandler(
   site.siteUrl,

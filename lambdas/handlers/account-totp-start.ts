@@ -8,8 +8,10 @@ import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
 import { emptySchema } from '../http/schemas';
-import { sessionDeps, signedIn, site, stepCookie } from '../session-deps';
-import { ipRateLimit } from '../wiring';
+import { signedIn, signInDeps, site, stepCookie } from '../session-deps';
+import { ipRateLimit, secretSealer } from '../wiring';
+
+const sessionDeps = signInDeps({ sealer: secretSealer });
 
 export const handler = httpHandler(
   site.siteUrl,

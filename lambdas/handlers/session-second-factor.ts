@@ -4,8 +4,10 @@ import { completeSecondStep } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { secondFactorSchema } from '../http/schemas';
-import { noticeContext, sessionCookie, sessionDeps, signInResponse, site, stepCookie } from '../session-deps';
-import { ipRateLimit } from '../wiring';
+import { noticeContext, sessionCookie, signInDeps, signInResponse, site, stepCookie } from '../session-deps';
+import { ipRateLimit, secretSealer, securityMailer } from '../wiring';
+
+const sessionDeps = signInDeps({ sealer: secretSealer, securityMailer });
 
 export const handler = httpHandler(
   site.siteUrl,

@@ -175,8 +175,16 @@ export class Api extends Construct {
     });
     applyAccess(fn, providerFunction.handler, targets);
     const integration = new HttpLambdaIntegration('OidcProviderIntegration', fn);
+    const stage = this.stage.node.defaultChild as CfnStage;
     for (const path of providerFunction.paths) {
-      this.httpApi.addRoutes({ path, methods: [HttpMethod.ANY], integration, authorizer: this.authorizer });
+      const routes = this.httpApi.addRoutes({
+        path,
+        methods: [HttpMethod.ANY],
+        integration,
+        authorizer: this.authorizer,
+      });
+      // As for the API routes: the stage (and its route settings) comes after every route.
+      for (const created of routes) stage.node.addDependency(created);
     }
     this.functions.set(providerFunction.handler, fn);
   }

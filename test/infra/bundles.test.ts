@@ -53,6 +53,7 @@ const DYNAMODB = '@aws-sdk/client-dynamodb';
 const COGNITO = '@aws-sdk/client-cognito-identity-provider';
 const SES = '@aws-sdk/client-sesv2';
 const SQS = '@aws-sdk/client-sqs';
+const KMS = '@aws-sdk/client-kms';
 
 /**
  * The services each function calls (lib/function-access.ts grants them; session-new-password's
@@ -67,6 +68,15 @@ const clientsCalled: Record<string, string[]> = {
   'session-new-password': [COGNITO, DYNAMODB],
   'session-get': [DYNAMODB],
   'session-delete': [DYNAMODB],
+  // Second factors: the key only where a secret is sealed or opened, SES only where a notice goes;
+  // the directory (Cognito) comes with the shared session wiring.
+  'session-second-factor': [COGNITO, DYNAMODB, KMS, SES],
+  'account-get': [COGNITO, DYNAMODB],
+  'account-totp-start': [COGNITO, DYNAMODB, KMS],
+  'account-totp-confirm': [COGNITO, DYNAMODB, KMS, SES],
+  'account-totp-remove': [COGNITO, DYNAMODB, KMS, SES],
+  'account-recovery-codes': [COGNITO, DYNAMODB, SES],
+  'account-sessions-revoke': [COGNITO, DYNAMODB, SES],
   'credential-request': [COGNITO, DYNAMODB, SES],
 };
 
