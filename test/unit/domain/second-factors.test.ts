@@ -123,6 +123,31 @@ describe('the second step of sign-in', () => {
     ).rejects.toMatchObject({ code: 'second_step_expired' });
   });
 
+  it('replaces the session the browser already had, as a sign-in without a factor does', async () => {
+    const deps = setup();
+    const earlier = await signIn('demo', PASSWORD, IP, deps);
+    if (earlier.kind !== 'signed_in') throw new Error('not signed in');
+    const { secret } = await enrol(deps);
+    const step = await passwordStep(deps);
+    const code = totpCode(secret, deps.clock.now());
+    await completeSecondStep(step.step.value, { method: 'totp', code }, deps, earlier.session.value);
+    await expect(currentSession(earlier.session.value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+  });
+
+  it('a session finished after the credentials changed (a reset between the steps) is dead at once', async () => {
+    const deps = setup();
+    const { secret } = await enrol(deps);
+    const step = await passwordStep(deps);
+    await deps.generations.bump('demo');
+    const result = await completeSecondStep(
+      step.step.value,
+      { method: 'totp', code: totpCode(secret, deps.clock.now()) },
+      deps,
+    );
+    if (result.kind !== 'signed_in') throw new Error('not signed in');
+    await expect(currentSession(result.session.value, deps)).rejects.toMatchObject({ code: 'not_signed_in' });
+  });
+
   it('accepts "123 456" as typed from an app that groups digits', async () => {
     const deps = setup();
     const { secret } = await enrol(deps);
