@@ -29,6 +29,7 @@ import { cognitoAdminAuth } from './cognito-admin-auth';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
 import { FaultProxy, type FaultRule } from './fault-proxy';
 import { LocalFunction } from './function-runtime';
+import type { LocalService } from './iam/aws-requests';
 import { IamEnforcer } from './iam/iam-enforcer';
 import { functionPolicies, LOCAL_REGION, templateSettings } from './iam/template-policies';
 import { loadTemplate } from './iam/template-source';
@@ -153,7 +154,7 @@ function loadSite(outDir: string, immutable: readonly string[]): Map<string, Sta
   return files;
 }
 
-type FaultService = 'dynamodb' | 'cognito' | 'ses' | 'sqs';
+type FaultService = 'dynamodb' | 'cognito' | 'ses' | 'sqs' | 'secretsmanager';
 
 /** POST {service, kind, match?, times} injects faults; DELETE clears them all. */
 async function controlFaults(
@@ -245,13 +246,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         clientId: bootstrapped.clientId,
         queueName: queue.name,
         queueUrl,
+        keysSecretArn: keysSecret,
       }),
       { origin: template.origin, ...(options.iamCallLog ? { callLog: options.iamCallLog } : {}) },
     );
     const proxies = new Map<FaultService, FaultProxy>();
     const handlerEndpoints: Record<FaultService, string> = { ...endpoints, sqs: queue.endpoint };
     for (const service of Object.keys(handlerEndpoints) as FaultService[]) {
-      const iamService = service === 'dynamodb' || service === 'cognito' || service === 'sqs' ? service : 'ses';
+      const iamService: LocalService = service;
       // As in AWS: authorisation first, then the input rules the emulators lack; the Cognito proxy
       // then plays the admin sign-in flow cognito-local lacks (local/cognito-admin-auth.ts).
       const proxy = new FaultProxy(
@@ -299,7 +301,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: handlerEndpoints.cognito,
       AWS_ENDPOINT_URL_SESV2: handlerEndpoints.ses,
       AWS_ENDPOINT_URL_SQS: handlerEndpoints.sqs,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: handlerEndpoints.secretsmanager,
       OIDC_KEYS_SECRET: keysSecret,
       TABLE_NAME: bootstrapped.tableName,
       USER_POOL_ID: bootstrapped.userPoolId,

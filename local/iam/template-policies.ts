@@ -1,7 +1,7 @@
 // Reads what each Lambda function may do from a synthesized CloudFormation template: its role's
 // policies, with the template's tokens (Ref, Fn::GetAtt, Fn::Join, Fn::Sub) resolved to the local
 // account, region and resources, so the local proxies can check every call as IAM would.
-import { apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
+import { apiRoutes, providerFunction, queueConsumers } from '../../lambdas/definitions/routes';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'eu-west-1';
@@ -18,6 +18,8 @@ export interface LocalResources {
   readonly clientId: string;
   readonly queueName: string;
   readonly queueUrl: string;
+  /** The OpenID Provider's key secret (its ARN), when the stack has one. */
+  readonly keysSecretArn?: string;
 }
 
 /** Settings the deployed functions get from the template, which the local stack reuses. */
@@ -47,7 +49,7 @@ export interface CfnTemplate {
 
 /** Every function this project deploys, by handler name. */
 export function handlerNames(): string[] {
-  return [...Object.values(apiRoutes), ...Object.values(queueConsumers)].map((r) => r.handler);
+  return [...Object.values(apiRoutes), providerFunction, ...Object.values(queueConsumers)].map((r) => r.handler);
 }
 
 function pascalCase(handler: string): string {
@@ -87,13 +89,14 @@ export function functionLogicalIds(template: CfnTemplate): Map<string, string> {
 }
 
 /** Which logical ids are the table, pool, client and queue: the ones the functions' environment names. */
-function resourceRoles(template: CfnTemplate): Map<string, 'table' | 'pool' | 'client' | 'queue'> {
-  const roles = new Map<string, 'table' | 'pool' | 'client' | 'queue'>();
+function resourceRoles(template: CfnTemplate): Map<string, 'table' | 'pool' | 'client' | 'queue' | 'secret'> {
+  const roles = new Map<string, 'table' | 'pool' | 'client' | 'queue' | 'secret'>();
   const byVariable = {
     TABLE_NAME: 'table',
     USER_POOL_ID: 'pool',
     USER_POOL_CLIENT_ID: 'client',
     RESET_QUEUE_URL: 'queue',
+    OIDC_KEYS_SECRET: 'secret',
   } as const;
   for (const resource of Object.values(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
@@ -107,7 +110,7 @@ function resourceRoles(template: CfnTemplate): Map<string, 'table' | 'pool' | 'c
 }
 
 export class TokenResolver {
-  private readonly roles: Map<string, 'table' | 'pool' | 'client' | 'queue'>;
+  private readonly roles: Map<string, 'table' | 'pool' | 'client' | 'queue' | 'secret'>;
 
   constructor(
     private readonly template: CfnTemplate,
@@ -158,6 +161,7 @@ export class TokenResolver {
     if (role === 'pool') return this.local.userPoolId;
     if (role === 'client') return this.local.clientId;
     if (role === 'queue') return this.local.queueUrl;
+    if (role === 'secret' && this.local.keysSecretArn) return this.local.keysSecretArn;
     const resource = this.template.Resources[id];
     const properties = resource?.Properties ?? {};
     switch (resource?.Type) {
