@@ -29,6 +29,7 @@ import { cognitoAdminAuth } from './cognito-admin-auth';
 import { type RunningEmulator, startCognito, startDynamo, startSes } from './emulators';
 import { FaultProxy, type FaultRule } from './fault-proxy';
 import { LocalFunction } from './function-runtime';
+import type { LocalService } from './iam/aws-requests';
 import { IamEnforcer } from './iam/iam-enforcer';
 import { functionPolicies, LOCAL_REGION, templateSettings } from './iam/template-policies';
 import { loadTemplate } from './iam/template-source';
@@ -154,7 +155,7 @@ function loadSite(outDir: string, immutable: readonly string[]): Map<string, Sta
   return files;
 }
 
-type FaultService = 'dynamodb' | 'cognito' | 'ses' | 'sqs' | 'kms';
+type FaultService = 'dynamodb' | 'cognito' | 'ses' | 'sqs' | 'secretsmanager' | 'kms';
 
 /** POST {service, kind, match?, times} injects faults; DELETE clears them all. */
 async function controlFaults(
@@ -178,7 +179,7 @@ async function controlFaults(
   if (!proxy || (rule.kind !== 'error' && rule.kind !== 'throttle') || !(rule.times > 0)) {
     return reply(400, {
       error: 'invalid_fault',
-      message: 'send {service: dynamodb|cognito|ses|sqs|kms, kind: error|throttle, times, match?}',
+      message: 'send {service: dynamodb|cognito|ses|sqs|secretsmanager|kms, kind: error|throttle, times, match?}',
     });
   }
   proxy.inject({ kind: rule.kind, times: rule.times, ...(rule.match ? { match: [rule.match].flat() } : {}) });
@@ -248,14 +249,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         queueName: queue.name,
         queueUrl,
         factorKeyArn: kms.keyArn,
+        keysSecretArn: keysSecret,
       }),
       { origin: template.origin, ...(options.iamCallLog ? { callLog: options.iamCallLog } : {}) },
     );
     const proxies = new Map<FaultService, FaultProxy>();
     const handlerEndpoints: Record<FaultService, string> = { ...endpoints, sqs: queue.endpoint, kms: kms.endpoint };
     for (const service of Object.keys(handlerEndpoints) as FaultService[]) {
-      const iamService =
-        service === 'dynamodb' || service === 'cognito' || service === 'sqs' || service === 'kms' ? service : 'ses';
+      const iamService: LocalService = service;
       // As in AWS: authorisation first, then the input rules the emulators lack; the Cognito proxy
       // then plays the admin sign-in flow cognito-local lacks (local/cognito-admin-auth.ts).
       const proxy = new FaultProxy(
@@ -305,7 +306,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_SQS: handlerEndpoints.sqs,
       AWS_ENDPOINT_URL_KMS: handlerEndpoints.kms,
       FACTOR_KEY_ID: kms.keyArn,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: handlerEndpoints.secretsmanager,
       OIDC_KEYS_SECRET: keysSecret,
       TABLE_NAME: bootstrapped.tableName,
       USER_POOL_ID: bootstrapped.userPoolId,

@@ -118,8 +118,9 @@ export async function createKeySecret(endpoint: string): Promise<string> {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
-  await client.send(
+  const created = await client.send(
     new CreateSecretCommand({ Name: LOCAL_KEYS_SECRET, SecretString: JSON.stringify(newKeySet(Date.now())) }),
   );
-  return LOCAL_KEYS_SECRET;
+  // Its ARN, as CloudFormation's Ref gives the deployed functions: what IAM checks a call against.
+  return created.ARN ?? LOCAL_KEYS_SECRET;
 }

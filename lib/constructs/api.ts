@@ -161,12 +161,17 @@ export class Api extends Construct {
       };
       this.functions.set(route.handler, fn);
     }
-    this.addProvider(targets);
+    // The provider's routes get the same per-route throttle, so a flood of tool traffic cannot
+    // use up the stage limit sign-in needs either.
+    for (const { key, created } of this.addProvider(targets)) {
+      stage.node.addDependency(created);
+      routeSettings[key] = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit };
+    }
     stage.routeSettings = routeSettings;
   }
 
   /** The OpenID Provider: one function for every path under /oidc and for discovery. */
-  private addProvider(targets: AccessTargets): void {
+  private addProvider(targets: AccessTargets): { key: string; created: Construct }[] {
     const fn = new PortalFunction(this, pascalCase(providerFunction.handler), {
       entry: join(HANDLERS_DIR, `${providerFunction.handler}.ts`),
       description: 'Support Access: the OpenID Provider (/oidc/*, discovery)',
@@ -175,18 +180,19 @@ export class Api extends Construct {
     });
     applyAccess(fn, providerFunction.handler, targets);
     const integration = new HttpLambdaIntegration('OidcProviderIntegration', fn);
-    const stage = this.stage.node.defaultChild as CfnStage;
+    const created: { key: string; created: Construct }[] = [];
     for (const path of providerFunction.paths) {
-      const routes = this.httpApi.addRoutes({
+      for (const route of this.httpApi.addRoutes({
         path,
         methods: [HttpMethod.ANY],
         integration,
         authorizer: this.authorizer,
-      });
-      // As for the API routes: the stage (and its route settings) comes after every route.
-      for (const created of routes) stage.node.addDependency(created);
+      })) {
+        created.push({ key: `ANY ${path}`, created: route });
+      }
     }
     this.functions.set(providerFunction.handler, fn);
+    return created;
   }
 }
 

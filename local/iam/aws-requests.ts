@@ -3,7 +3,7 @@
 // IAM action(s), the resource ARN(s) and the condition keys AWS evaluates for it.
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template-policies';
 
-export type LocalService = 'dynamodb' | 'cognito' | 'ses' | 'sqs' | 'kms';
+export type LocalService = 'dynamodb' | 'cognito' | 'ses' | 'sqs' | 'secretsmanager' | 'kms';
 
 /** One authorisation AWS makes: the action on one of `resources` (any of them may allow it: e.g. an address or its domain identity). */
 export interface IamCheck {
@@ -253,6 +253,24 @@ function describeSes(request: RawRequest): DescribedRequest {
   return { kind: 'unknown', operation, reason: `SES v2 ${operation} is not modelled locally` };
 }
 
+function describeSecretsManager(request: RawRequest): DescribedRequest {
+  const operation = operationOf(request);
+  const { SecretId } = jsonBody(request.body);
+  // The functions name their secret by ARN (CloudFormation's Ref), which is what IAM matches.
+  if (typeof SecretId !== 'string' || !SecretId.startsWith('arn:')) {
+    return {
+      kind: 'unknown',
+      operation,
+      reason: `Secrets Manager ${operation || '(no X-Amz-Target)'} without a secret ARN is not modelled locally`,
+    };
+  }
+  return {
+    kind: 'iam',
+    operation,
+    checks: [{ action: `secretsmanager:${operation}`, resources: [SecretId], context: global }],
+  };
+}
+
 export function describeRequest(service: LocalService, request: RawRequest): DescribedRequest {
   switch (service) {
     case 'dynamodb':
@@ -265,6 +283,8 @@ export function describeRequest(service: LocalService, request: RawRequest): Des
       return describeSes(request);
     case 'kms':
       return describeKms(request);
+    case 'secretsmanager':
+      return describeSecretsManager(request);
   }
 }
 

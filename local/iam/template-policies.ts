@@ -1,7 +1,7 @@
 // Reads what each Lambda function may do from a synthesized CloudFormation template: its role's
 // policies, with the template's tokens (Ref, Fn::GetAtt, Fn::Join, Fn::Sub) resolved to the local
 // account, region and resources, so the local proxies can check every call as IAM would.
-import { apiRoutes, queueConsumers } from '../../lambdas/definitions/routes';
+import { apiRoutes, providerFunction, queueConsumers } from '../../lambdas/definitions/routes';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'eu-west-1';
@@ -20,6 +20,8 @@ export interface LocalResources {
   /** The local KMS key that stands for the factor key. */
   readonly factorKeyArn?: string;
   readonly queueUrl: string;
+  /** The OpenID Provider's key secret (its ARN), when the stack has one. */
+  readonly keysSecretArn?: string;
 }
 
 /** Settings the deployed functions get from the template, which the local stack reuses. */
@@ -51,7 +53,7 @@ export interface CfnTemplate {
 
 /** Every function this project deploys, by handler name. */
 export function handlerNames(): string[] {
-  return [...Object.values(apiRoutes), ...Object.values(queueConsumers)].map((r) => r.handler);
+  return [...Object.values(apiRoutes), providerFunction, ...Object.values(queueConsumers)].map((r) => r.handler);
 }
 
 function pascalCase(handler: string): string {
@@ -91,13 +93,14 @@ export function functionLogicalIds(template: CfnTemplate): Map<string, string> {
 }
 
 /** Which logical ids are the table, pool, client and queue: the ones the functions' environment names. */
-function resourceRoles(template: CfnTemplate): Map<string, 'table' | 'pool' | 'client' | 'queue' | 'key'> {
-  const roles = new Map<string, 'table' | 'pool' | 'client' | 'queue' | 'key'>();
+function resourceRoles(template: CfnTemplate): Map<string, 'table' | 'pool' | 'client' | 'queue' | 'secret' | 'key'> {
+  const roles = new Map<string, 'table' | 'pool' | 'client' | 'queue' | 'secret' | 'key'>();
   const byVariable = {
     TABLE_NAME: 'table',
     USER_POOL_ID: 'pool',
     USER_POOL_CLIENT_ID: 'client',
     RESET_QUEUE_URL: 'queue',
+    OIDC_KEYS_SECRET: 'secret',
   } as const;
   for (const resource of Object.values(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
@@ -114,7 +117,7 @@ function resourceRoles(template: CfnTemplate): Map<string, 'table' | 'pool' | 'c
 }
 
 export class TokenResolver {
-  private readonly roles: Map<string, 'table' | 'pool' | 'client' | 'queue' | 'key'>;
+  private readonly roles: Map<string, 'table' | 'pool' | 'client' | 'queue' | 'secret' | 'key'>;
 
   constructor(
     private readonly template: CfnTemplate,
@@ -165,6 +168,7 @@ export class TokenResolver {
     if (role === 'pool') return this.local.userPoolId;
     if (role === 'client') return this.local.clientId;
     if (role === 'queue') return this.local.queueUrl;
+    if (role === 'secret' && this.local.keysSecretArn) return this.local.keysSecretArn;
     const resource = this.template.Resources[id];
     const properties = resource?.Properties ?? {};
     switch (resource?.Type) {

@@ -133,7 +133,9 @@ describe('the emailed password', () => {
     expect(reuse.status).toBe(400);
     expect(reuse.body.error).toBe('password_policy');
     expect(reuse.body.rules).toEqual([{ rule: 'not_temporary', text: expect.stringMatching(/temporary password/) }]);
-    expect((await browser.call('GET', '/api/session')).status).toBe(401);
+    // Still no session: only the pending new-password step (GET /api/session says which).
+    const state = await browser.call('GET', '/api/session');
+    expect(state.body).toMatchObject({ challenge: 'NEW_PASSWORD_REQUIRED' });
     // The same challenge still takes a password of the user's own.
     const own = await browser.call('POST', '/api/session/new-password', { newPassword: OWN_PASSWORD });
     expect(own.status).toBe(200);
