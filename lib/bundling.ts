@@ -17,6 +17,12 @@ export const lambdaBundling = {
   mainFields: ['module', 'main'],
   minify: true,
   /**
+   * Minified, but with the original function and class names: oidc-provider looks its token
+   * lifetimes up by class name (`ttl[this.name]`), which renamed classes break at the token
+   * endpoint. Costs a few KB per bundle.
+   */
+  keepNames: true,
+  /**
    * Maps are written next to each bundle (index.mjs.map) as build output, without the sources, and
    * are NOT read at run time: `--enable-source-maps` adds ~30 ms to every cold start and ~200 ms to
    * the first formatted stack. A function that wants them sets `sourceMapsAtRuntime` (PortalFunction).

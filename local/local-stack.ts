@@ -71,6 +71,8 @@ export interface LocalStack {
   };
   /** Checks every call of the handlers against their role in the synthesized template. */
   readonly iam: IamEnforcer;
+  /** The environment every function runs with (its own credentials aside): what the ops CLI reads. */
+  readonly environment: Readonly<Record<string, string>>;
   /** Which Lambda bundles this start built, and which it reused from the cache. */
   readonly bundles: { readonly built: readonly string[]; readonly reused: readonly string[] };
   stop(): Promise<void>;
@@ -472,6 +474,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queue,
       endpoints,
       iam,
+      environment: functionEnvironment,
       bundles: { built: bundles.built, reused: bundles.reused },
       stop: async () => {
         await stopAll();

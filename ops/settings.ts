@@ -74,7 +74,11 @@ interface LocalFile {
  * Written by the local runner once it is up: the emulators' own endpoints (never the fault
  * proxies tests may put in front of the handlers) and the names the handlers were given.
  */
-export function writeLocalOpsFile(path: string, stack: LocalStack, env: NodeJS.ProcessEnv = process.env): void {
+export function writeLocalOpsFile(
+  path: string,
+  stack: LocalStack,
+  env: Readonly<Record<string, string | undefined>> = stack.environment,
+): void {
   const file: LocalFile = {
     kind: 'support-access-local',
     pid: process.pid,

@@ -69,6 +69,7 @@ export class PortalFunction extends NodejsFunction {
         target: lambdaBundling.target,
         mainFields: [...lambdaBundling.mainFields],
         minify: lambdaBundling.minify,
+        keepNames: lambdaBundling.keepNames,
         sourceMap: lambdaBundling.sourcemap,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: lambdaBundling.sourcesContent,

@@ -1,6 +1,6 @@
 // Registering tools with the ops CLI against the running local stack: the registered tool signs a
 // person in; a rotated secret replaces the old one; a removed tool can sign no one in; keys rotate.
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as oidc from 'openid-client';
 import { runOps } from '../../ops/cli';
 import { readLocalSettings } from '../../ops/settings';
@@ -148,8 +148,21 @@ describe('ops: disable', () => {
   });
 });
 
+async function keySetText(): Promise<string> {
+  const { local, oidcKeysSecret } = settings();
+  const client = new SecretsManagerClient({
+    endpoint: local?.secretsmanager,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const stored = await client.send(new GetSecretValueCommand({ SecretId: oidcKeysSecret }));
+  client.destroy();
+  return String(stored.SecretString);
+}
+
 describe('ops: keys', () => {
   it('init leaves existing keys alone; rotate publishes a pending key, then makes it sign and retires the old one', async () => {
+    const original = await keySetText();
     const init = await ops('keys', 'init');
     expect(init.code).toBe(0);
     expect(init.out.join(' ')).toMatch(/already has keys/);
@@ -169,7 +182,11 @@ describe('ops: keys', () => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     const stored = await client.send(new GetSecretValueCommand({ SecretId: oidcKeysSecret }));
-    client.destroy();
     expect(JSON.parse(String(stored.SecretString)).keys).toHaveLength(3);
+    // Two rotations inside the provider's key cache time is what an operator must not do (the
+    // provider's JWKS would lag the signing key for up to keyCacheSeconds); put the shared stack's
+    // keys back as they were, so other files' tokens verify.
+    await client.send(new PutSecretValueCommand({ SecretId: oidcKeysSecret, SecretString: original }));
+    client.destroy();
   });
 });
