@@ -114,9 +114,10 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
     userPool: ['cognito-idp:AdminRespondToAuthChallenge', 'cognito-idp:DescribeUserPoolClient'],
   },
   // Reads the step and the factor, opens the secret, spends the step or the recovery code
-  // (conditional UpdateItem), counts failures, ends the step, stores the session.
+  // (conditional UpdateItem), counts failures, ends the step, stores the session and deletes the
+  // one it replaces.
   'session-second-factor': {
-    table: SIGN_IN_TABLE,
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     factorKey: ['kms:Decrypt'],
     ...SECURITY_NOTICE,
   },
@@ -142,7 +143,7 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
   },
   // Checks a current code, then removes the authenticator and the recovery codes.
   'account-totp-remove': {
-    table: SIGN_IN_TABLE,
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
     factorKey: ['kms:Decrypt'],
     ...SECURITY_NOTICE,
   },

@@ -35,6 +35,35 @@ export const LEAST_PRIVILEGE_EXCEPTIONS: readonly GrantException[] = [
       'cognito-local lacks global sign-out (COGNITO_GLOBAL_SIGN_OUT=unsupported skips the call locally); ' +
       'test/unit/handlers/password-reset-confirm.test.ts covers it with a mocked client',
   },
+  {
+    handler: 'session-get',
+    actions: ['dynamodb:DeleteItem'],
+    reason:
+      "liveSession removes a dead session's record (idle past the timeout, or issued before a reset whose record " +
+      'was missed) on the way; the suites cannot wait out the idle timeout and a reset deletes the records itself; ' +
+      'test/unit/domain/sessions.test.ts covers it',
+  },
+  {
+    handler: 'account-get',
+    actions: ['dynamodb:DeleteItem'],
+    reason:
+      "liveSession removes a dead session's record (idle or issued before a reset) on the way; the suites meet " +
+      'dead sessions through GET /api/session; test/unit/domain/sessions.test.ts covers it',
+  },
+  {
+    handler: 'account-totp-start',
+    actions: ['dynamodb:DeleteItem'],
+    reason:
+      "liveSession removes a dead session's record (idle or issued before a reset) on the way; the suites meet " +
+      'dead sessions through GET /api/session; test/unit/domain/sessions.test.ts covers it',
+  },
+  {
+    handler: 'account-totp-confirm',
+    actions: ['dynamodb:DeleteItem'],
+    reason:
+      'only the required set-up during sign-in (REQUIRE_SECOND_FACTOR=true) ends its step and replaces a session; ' +
+      'the shared local stack runs without the requirement; test/unit/domain/second-factors.test.ts covers that path',
+  },
 ];
 
 export interface LeastPrivilegeGaps {
