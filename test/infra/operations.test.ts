@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { runInNewContext } from 'node:vm';
 import { Template } from 'aws-cdk-lib/assertions';
-import { apiRoutes } from '../../lambdas/definitions/routes';
+import { apiRoutes, providerFunction } from '../../lambdas/definitions/routes';
 import { routeKey } from '../../lib/constructs/api';
 import { CANARY_LOGIN, canaryScript } from '../../lib/constructs/canary';
 import { BOT_CONTROL_RULE_GROUP, MANAGED_RULE_GROUPS, RATE_LIMITED_STATUS } from '../../lib/constructs/firewall';
@@ -136,7 +136,9 @@ describe('prod: the firewall', () => {
       string,
       { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
     >;
-    expect(Object.keys(settings).sort()).toEqual(Object.values(apiRoutes).map(routeKey).sort());
+    expect(Object.keys(settings).sort()).toEqual(
+      [...Object.values(apiRoutes).map(routeKey), ...providerFunction.paths.map((path) => `ANY ${path}`)].sort(),
+    );
     for (const setting of Object.values(settings)) {
       expect(setting).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
     }
