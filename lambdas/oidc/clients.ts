@@ -1,6 +1,7 @@
 // The tools (relying parties) the provider knows: their metadata as oidc-provider takes it,
 // validated here first so a bad registration is refused with a message naming the field.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../http/zod-messages';
 
 const localHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -17,23 +18,25 @@ export function isAllowedUri(value: string): boolean {
 }
 
 const uri = (what: string) =>
-  z.string().refine(isAllowedUri, {
-    message: `${what} must be an absolute https URL without a fragment (http only for localhost)`,
-  });
+  z.string().check(
+    z.refine(isAllowedUri, {
+      message: `${what} must be an absolute https URL without a fragment (http only for localhost)`,
+    }),
+  );
 
 /** Our extension: where a person goes to use the tool, listed on the signed-in page. */
 export const HOME_URL = 'home_url';
 
 export const clientMetadataSchema = z.looseObject({
-  client_id: z.string().regex(/^[\w.~-]{3,128}$/, 'client_id must be 3-128 letters, digits or . _ ~ -'),
-  client_secret: z.string().min(32, 'client_secret must be at least 32 characters'),
-  client_name: z.string().min(1).max(80).optional(),
-  redirect_uris: z.array(uri('each redirect URI')).min(1, 'at least one redirect URI is required'),
-  post_logout_redirect_uris: z.array(uri('each post-logout redirect URI')).optional(),
-  backchannel_logout_uri: uri('the back-channel logout URI').optional(),
-  backchannel_logout_session_required: z.boolean().optional(),
-  [HOME_URL]: uri('the home URL').optional(),
-  grant_types: z.array(z.enum(['authorization_code', 'refresh_token'])).optional(),
+  client_id: z.string().check(z.regex(/^[\w.~-]{3,128}$/, 'client_id must be 3-128 letters, digits or . _ ~ -')),
+  client_secret: z.string().check(z.minLength(32, 'client_secret must be at least 32 characters')),
+  client_name: z.optional(z.string().check(z.minLength(1), z.maxLength(80))),
+  redirect_uris: z.array(uri('each redirect URI')).check(z.minLength(1, 'at least one redirect URI is required')),
+  post_logout_redirect_uris: z.optional(z.array(uri('each post-logout redirect URI'))),
+  backchannel_logout_uri: z.optional(uri('the back-channel logout URI')),
+  backchannel_logout_session_required: z.optional(z.boolean()),
+  [HOME_URL]: z.optional(uri('the home URL')),
+  grant_types: z.optional(z.array(z.enum(['authorization_code', 'refresh_token']))),
 });
 
 export type ClientMetadataInput = z.infer<typeof clientMetadataSchema>;

@@ -3,7 +3,8 @@
 // a new key is published (in the JWKS, not signing) one rotation before it signs, and a key that
 // stopped signing stays published until everything it signed has expired.
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../http/zod-messages';
 import { keyCacheSeconds, longestSignedLifetimeSeconds, SIGNING_ALGORITHM } from '../definitions/oidc';
 
 export type KeyState = 'active' | 'pending' | 'retiring';
@@ -11,14 +12,14 @@ export type KeyState = 'active' | 'pending' | 'retiring';
 const signingKeySchema = z.object({
   kty: z.literal('EC'),
   crv: z.literal('P-256'),
-  x: z.string().min(1),
-  y: z.string().min(1),
-  d: z.string().min(1),
-  kid: z.string().min(1),
+  x: z.string().check(z.minLength(1)),
+  y: z.string().check(z.minLength(1)),
+  d: z.string().check(z.minLength(1)),
+  kid: z.string().check(z.minLength(1)),
   state: z.enum(['active', 'pending', 'retiring']),
-  createdAt: z.number().int(),
+  createdAt: z.int(),
   /** For a retiring key: when it may be dropped (epoch ms). */
-  retireAfter: z.number().int().optional(),
+  retireAfter: z.optional(z.int()),
 });
 
 export type SigningKey = z.infer<typeof signingKeySchema>;
@@ -26,8 +27,8 @@ export type SigningKey = z.infer<typeof signingKeySchema>;
 const keySetSchema = z.object({
   version: z.literal(1),
   /** Keys for the provider's signed cookies; the first signs, all verify. */
-  cookieKeys: z.array(z.string().min(32)).min(1),
-  keys: z.array(signingKeySchema).min(1),
+  cookieKeys: z.array(z.string().check(z.minLength(32))).check(z.minLength(1)),
+  keys: z.array(signingKeySchema).check(z.minLength(1)),
 });
 
 export type KeySet = z.infer<typeof keySetSchema>;
