@@ -155,6 +155,36 @@ export const functionAccess: Readonly<Record<HandlerName, FunctionAccess>> = {
     queryUserIndex: true,
     ...SECURITY_NOTICE,
   },
+  // Passkey options: stores the ceremony's challenge; as the second step, reads the step and lists
+  // the user's passkeys (their partition) to name them to the browser.
+  'session-passkey-options': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    userPool: [],
+  },
+  // Sign-in with a passkey: spends the challenge (conditional DeleteItem), finds whose passkey it
+  // is, checks the signature and spends the counter (UpdateItem), checks the account is enabled
+  // (AdminGetUser), reads the credential generation, stores the session, deletes the one it replaces.
+  'session-passkey': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    userPool: ['cognito-idp:AdminGetUser'],
+  },
+  // Registration options: the session, the user's passkeys (excluded from a new registration),
+  // the challenge.
+  'account-passkey-options': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+    userPool: [],
+  },
+  // Spends the challenge, checks the answer, counts the user's passkeys, stores the passkey and its
+  // lookup item; a security notice confirms it.
+  'account-passkey-add': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+    ...SECURITY_NOTICE,
+  },
+  // Reads the passkey (its name, for the notice), deletes it and its lookup item.
+  'account-passkey-remove': {
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    ...SECURITY_NOTICE,
+  },
   // Reads the session and the credential generation, slides the idle timeout (UpdateItem), deletes
   // a dead session.
   'session-get': { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], userPool: [] },

@@ -94,7 +94,7 @@ export class SesMailer implements Mailer, SecurityMailer {
     const data: SecurityNoticeEmailData = {
       ...this.options.common,
       username: email.username,
-      change: securityChangeText[email.change][email.language],
+      change: securityChangeText[email.change][email.language].replace('{name}', email.detail ?? ''),
       changedAt: formatEmailDate(email.changedAt, email.language),
       sourceIp: email.sourceIp,
     };

@@ -73,6 +73,12 @@ export const rateLimitDefaults = {
     'account-totp-remove': { limit: 20, windowSeconds: 900 },
     'account-recovery-codes': { limit: 20, windowSeconds: 900 },
     'account-sessions-revoke': { limit: 20, windowSeconds: 900 },
+    // Options are asked on every visit of the login page (autofill) and again for each attempt.
+    'session-passkey-options': { limit: 120, windowSeconds: 900 },
+    'session-passkey': { limit: 30, windowSeconds: 900 },
+    'account-passkey-options': { limit: 20, windowSeconds: 900 },
+    'account-passkey-add': { limit: 20, windowSeconds: 900 },
+    'account-passkey-remove': { limit: 20, windowSeconds: 900 },
   },
 } as const satisfies {
   resetEmailsPerAccount: RateLimit;

@@ -27,6 +27,17 @@ export const apiRoutes = {
   removeTotp: { method: 'POST', path: '/api/account/totp/remove', handler: 'account-totp-remove' },
   recoveryCodes: { method: 'POST', path: '/api/account/recovery-codes', handler: 'account-recovery-codes' },
   revokeSessions: { method: 'POST', path: '/api/account/sessions/revoke', handler: 'account-sessions-revoke' },
+  /** A passkey ceremony's options: to sign in without a password, or as the second step. */
+  passkeySignInOptions: { method: 'POST', path: '/api/session/passkey/options', handler: 'session-passkey-options' },
+  /** Signs in with a passkey instead of the password (a discoverable credential). */
+  passkeySignIn: { method: 'POST', path: '/api/session/passkey', handler: 'session-passkey' },
+  passkeyRegistrationOptions: {
+    method: 'POST',
+    path: '/api/account/passkeys/options',
+    handler: 'account-passkey-options',
+  },
+  addPasskey: { method: 'POST', path: '/api/account/passkeys', handler: 'account-passkey-add' },
+  removePasskey: { method: 'POST', path: '/api/account/passkeys/remove', handler: 'account-passkey-remove' },
 } as const satisfies Record<string, ApiRoute>;
 
 /**

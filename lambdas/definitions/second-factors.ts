@@ -32,7 +32,7 @@ export const secondStepDefaults = {
 export type AuthenticationMethod = 'pwd' | 'otp' | 'hwk' | 'swk' | 'mfa' | 'user';
 
 /** What the second step accepts from the page. */
-export type SecondFactorMethod = 'totp' | 'recovery';
+export type SecondFactorMethod = 'totp' | 'recovery' | 'passkey';
 
 /** Changes to how a person signs in; each is confirmed by email (the security notice). */
 export type SecurityChange =
@@ -41,6 +41,8 @@ export type SecurityChange =
   | 'recovery_codes_renewed'
   | 'recovery_code_used'
   | 'sessions_ended'
+  | 'passkey_added'
+  | 'passkey_removed'
   | 'factors_reset_by_support';
 
 /** The words of each change in the security notice, per language. */
@@ -64,6 +66,14 @@ export const securityChangeText: Readonly<Record<SecurityChange, Readonly<Record
   sessions_ended: {
     en: 'You were signed out everywhere else.',
     it: 'Sei stato disconnesso da tutti gli altri dispositivi.',
+  },
+  passkey_added: {
+    en: 'A passkey was added to your account: {name}.',
+    it: 'Al tuo account è stata aggiunta una passkey: {name}.',
+  },
+  passkey_removed: {
+    en: 'A passkey was removed from your account: {name}.',
+    it: 'Dal tuo account è stata rimossa una passkey: {name}.',
   },
   factors_reset_by_support: {
     en: 'The support team removed your second factors at your request. Set up a new one on your account page.',

@@ -81,6 +81,8 @@ export async function sendSecurityNotice(
   change: SecurityChange,
   where: { language: Language; sourceIp: string },
   deps: NoticeDeps,
+  /** What the change names (a passkey's name). */
+  detail?: string,
 ): Promise<void> {
   try {
     const user = await deps.users.findByLogin(username);
@@ -90,6 +92,7 @@ export async function sendSecurityNotice(
       language: where.language,
       username: user.username,
       change,
+      ...(detail === undefined ? {} : { detail }),
       changedAt: new Date(deps.clock.now()),
       sourceIp: where.sourceIp,
     });

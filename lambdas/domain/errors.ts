@@ -17,6 +17,10 @@ export type DomainErrorCode =
   | 'second_step_expired'
   | 'factor_exists'
   | 'enrolment_missing'
+  | 'passkey_invalid'
+  | 'passkey_limit'
+  | 'passkey_not_found'
+  | 'reauthentication_required'
   | 'temporarily_unavailable';
 
 export class DomainError extends Error {
@@ -105,5 +109,27 @@ export class FactorExists extends DomainError {
 export class EnrolmentMissing extends DomainError {
   constructor() {
     super('enrolment_missing', 'no authenticator set-up is waiting for its first code');
+  }
+}
+/** The browser's passkey answer was not accepted: unknown or removed passkey, stale ceremony, bad signature. */
+export class PasskeyInvalid extends DomainError {
+  constructor(reason: string) {
+    super('passkey_invalid', `the passkey was not accepted: ${reason}`);
+  }
+}
+export class PasskeyLimit extends DomainError {
+  constructor(max: number) {
+    super('passkey_limit', `the account already has ${max} passkeys`, { max });
+  }
+}
+export class PasskeyNotFound extends DomainError {
+  constructor() {
+    super('passkey_not_found', 'the account has no passkey with that id');
+  }
+}
+/** The change needs a recent sign-in (ASVS 5.0 7.5.1). */
+export class ReauthenticationRequired extends DomainError {
+  constructor(minutes: number) {
+    super('reauthentication_required', `this change needs a sign-in from the last ${minutes} minutes`, { minutes });
   }
 }

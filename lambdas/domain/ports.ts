@@ -243,6 +243,8 @@ export interface SecurityNoticeEmail {
   readonly language: Language;
   readonly username: string;
   readonly change: SecurityChange;
+  /** What the change names, e.g. the passkey's name ({name} in the change's words). */
+  readonly detail?: string | undefined;
   readonly changedAt: Date;
   readonly sourceIp: string;
 }

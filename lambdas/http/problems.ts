@@ -91,6 +91,25 @@ export const problems: Record<ProblemCode, ProblemDefinition> = {
     status: 409,
     message: 'No authenticator set-up is waiting, or it took too long. Start the set-up again and scan the new code.',
   },
+  passkey_invalid: {
+    status: 401,
+    message:
+      'That passkey was not accepted: it may have been removed from this account, or the request took too long. Try again, or sign in with your password.',
+  },
+  passkey_limit: {
+    status: 409,
+    message:
+      'This account already has the most passkeys it can hold. Remove one you no longer use, then add the new one.',
+  },
+  passkey_not_found: {
+    status: 404,
+    message: 'That passkey is no longer on this account. Reload the page to see the passkeys there are.',
+  },
+  reauthentication_required: {
+    status: 403,
+    message:
+      'For your safety, changing how you sign in needs a recent sign-in. Sign out, sign in again, then make the change.',
+  },
   temporarily_unavailable: {
     status: 503,
     message: 'We could not finish this just now and nothing was changed. Please try again in a minute.',
