@@ -285,7 +285,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           server.close(() => resolve());
         }),
     });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The site's origin names localhost, not the address it listens on: browsers refuse an IP
+    // address as a passkey's relying-party id, which is the site's host (definitions/passkeys.ts).
+    // Visitors of http://127.0.0.1:<port> are sent there by the canonical-host redirect below.
+    const url = `http://localhost:${(server.address() as AddressInfo).port}`;
     const portalName = options.portalName ?? process.env.PORTAL_NAME ?? portalDefaults.name;
 
     // What each function finds in its environment. The shell's settings pass through (log level,
