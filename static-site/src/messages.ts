@@ -22,6 +22,9 @@ const en = {
     'login.submit': 'Sign In',
     'login.busy': 'Signing in…',
     'login.requestCredential': 'Request your credential',
+    'login.or': 'or',
+    'login.passkey': 'Sign in with a passkey',
+    'login.passkeyBusy': 'Waiting for your passkey…',
 
     'forgot.title': 'Forgot your password?',
     'forgot.heading': 'Forgot your password?',
@@ -82,7 +85,7 @@ const en = {
     'signedIn.checking': 'Checking your session…',
     'signedIn.signOut': 'Sign out',
     'signedIn.busy': 'Signing out…',
-    'signedIn.account': 'Your account: second factor and sessions',
+    'signedIn.account': 'Your account: passkeys, second factor and sessions',
 
     'secondStep.title': 'Second step',
     'secondStep.verify.heading': 'Enter your code',
@@ -92,6 +95,9 @@ const en = {
     'secondStep.submit': 'Continue',
     'secondStep.busy': 'Checking…',
     'secondStep.useRecovery': 'Use a recovery code instead',
+    'secondStep.passkey.lead': 'Your password was right. Finish signing in with your passkey.',
+    'secondStep.passkey.use': 'Use your passkey',
+    'secondStep.passkey.busy': 'Waiting for your passkey…',
     'secondStep.setup.heading': 'Set up a second factor',
     'secondStep.setup.lead':
       'This portal asks everyone for a second factor. Set up an authenticator app now to finish signing in.',
@@ -107,6 +113,14 @@ const en = {
     'account.recovery.heading': 'Recovery codes',
     'account.recovery.regenerate': 'Make new recovery codes',
     'account.sessions.heading': 'Where you are signed in',
+    'account.passkeys.heading': 'Passkeys',
+    'account.passkeys.lead':
+      'A passkey signs you in with your fingerprint, face or screen lock instead of your password, and it only works on this site, so it cannot be phished.',
+    'account.passkeys.name': 'Name of the new passkey',
+    'account.passkeys.nameHint': 'So you can tell your passkeys apart, for example “Work laptop”.',
+    'account.passkeys.add': 'Add a passkey',
+    'account.passkeys.addBusy': 'Waiting for your passkey…',
+    'account.passkeys.signInAgain': 'Sign in again',
     'account.sessions.revoke': 'Sign out everywhere else',
     'account.back': 'Back',
 
@@ -139,6 +153,9 @@ const en = {
     'login.sessionEnded': 'Your session has ended. Sign in again to continue.',
     'login.needUsername': 'Enter your username or email address.',
     'login.needPassword': 'Enter your password.',
+    'login.passkeyCancelled': 'No passkey was used. Try again, or sign in with your password.',
+    'login.passkeyFailed': 'This browser could not use a passkey just now. Try again, or sign in with your password.',
+    'login.reauthenticate': 'Sign in again to add or remove passkeys, then open your account page.',
 
     'forgot.needLogin': 'Enter your username or the email address of your account.',
     'forgot.sentHeading': 'Check your email',
@@ -188,6 +205,13 @@ const en = {
     'secondStep.useCode': 'Use the authenticator app instead',
     'secondStep.useRecoveryAgain': 'Use a recovery code instead',
     'secondStep.needCode': 'Enter the code.',
+    'secondStep.passkeyHeading': 'Confirm it is you',
+    'secondStep.codeLeadOr': 'Enter the 6-digit code your authenticator app shows now.',
+    'secondStep.passkeyCancelled': 'No passkey was used. Try again, or enter a code instead.',
+    'secondStep.passkeyCancelledOnly': 'No passkey was used. Press “Use your passkey” to try again.',
+    'secondStep.passkeyFailed': 'This browser could not use your passkey just now. Try again, or enter a code instead.',
+    'secondStep.passkeyUnsupported':
+      'This account signs in with a passkey, and this browser cannot use passkeys. Use a browser or device that can, or ask your support team to reset your second factor.',
     'account.totp.on': 'An authenticator app is set up: signing in asks for its code after your password.',
     'account.totp.off': 'No authenticator app is set up: signing in asks only for your password.',
     'account.totp.start': 'Set up an authenticator app',
@@ -201,6 +225,29 @@ const en = {
     'account.sessions.current': 'This browser: since {since}, until {until}',
     'account.sessions.other': 'Another browser: since {since}, until {until}',
     'account.sessions.revoked': 'Signed out everywhere else ({count} sessions ended).',
+    'account.passkeys.none': 'No passkeys yet.',
+    'account.passkeys.added': 'Added {date}',
+    'account.passkeys.lastUsed': 'last used {date}',
+    'account.passkeys.neverUsed': 'never used',
+    'account.passkeys.synced': 'synced across your devices',
+    'account.passkeys.deviceOnly': 'this device only',
+    'account.passkeys.remove': 'Remove',
+    'account.passkeys.removeLabel': 'Remove the passkey {name}',
+    'account.passkeys.confirm': 'Remove the passkey “{name}”? You will no longer be able to sign in with it.',
+    'account.passkeys.confirmYes': 'Yes, remove it',
+    'account.passkeys.removeBusy': 'Removing…',
+    'account.passkeys.confirmNo': 'Keep it',
+    'account.passkeys.removed': 'The passkey “{name}” was removed. We have emailed you a notice.',
+    'account.passkeys.addedNotice':
+      'The passkey “{name}” was added: you can sign in with it now. We have emailed you a notice.',
+    'account.passkeys.cancelled': 'No passkey was added. Try again when you are ready.',
+    'account.passkeys.exists':
+      'This device already holds a passkey for your account. Sign in with that one, or add a passkey on another device.',
+    'account.passkeys.failed':
+      'This browser could not create a passkey just now. Try again, or use another browser or device.',
+    'account.passkeys.unsupported': 'This browser cannot create passkeys. Use a recent browser to add one.',
+    'account.passkeys.needName': 'Enter a name for the passkey, such as “Work laptop”.',
+    'account.passkeys.defaultName': '{browser} on {platform}',
     'signedIn.continueTo': 'Continue to {name}',
     'signedIn.toTool': 'Taking you back to the tool…',
     'login.toolExpired': 'The sign-in for your tool took too long. Go back to the tool and start again.',
@@ -255,6 +302,14 @@ const en = {
     'error.factor_exists': 'An authenticator app is already set up. Remove it first if you want to set up another one.',
     'error.enrolment_missing':
       'No authenticator set-up is waiting, or it took too long. Start the set-up again and scan the new code.',
+    'error.passkey_invalid':
+      'That passkey was not accepted: it may have been removed from this account, or the request took too long. Try again, or sign in with your password.',
+    'error.passkey_limit':
+      'This account already has the most passkeys it can hold. Remove one you no longer use, then add the new one.',
+    'error.passkey_not_found':
+      'That passkey is no longer on this account. Reload the page to see the passkeys there are.',
+    'error.reauthentication_required':
+      'For your safety, adding or removing a passkey needs a recent sign-in. Sign in again, then make the change.',
     'error.rate_limited': 'Too many attempts in a short time. Please wait a few minutes, then try again.',
     'error.temporarily_unavailable':
       'We could not finish this just now and nothing was changed. Please try again in a minute.',
@@ -286,6 +341,9 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'login.submit': 'Accedi',
     'login.busy': 'Accesso in corso…',
     'login.requestCredential': 'Richiedi le tue credenziali',
+    'login.or': 'oppure',
+    'login.passkey': 'Accedi con una passkey',
+    'login.passkeyBusy': 'In attesa della passkey…',
 
     'forgot.title': 'Password dimenticata?',
     'forgot.heading': 'Password dimenticata?',
@@ -348,7 +406,7 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'signedIn.checking': 'Verifica della sessione…',
     'signedIn.signOut': 'Esci',
     'signedIn.busy': 'Uscita in corso…',
-    'signedIn.account': 'Il tuo account: secondo fattore e sessioni',
+    'signedIn.account': 'Il tuo account: passkey, secondo fattore e sessioni',
 
     'secondStep.title': 'Secondo passaggio',
     'secondStep.verify.heading': 'Inserisci il codice',
@@ -359,6 +417,9 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'secondStep.submit': 'Continua',
     'secondStep.busy': 'Verifica in corso…',
     'secondStep.useRecovery': 'Usa invece un codice di recupero',
+    'secondStep.passkey.lead': 'La password è corretta. Completa l’accesso con la tua passkey.',
+    'secondStep.passkey.use': 'Usa la tua passkey',
+    'secondStep.passkey.busy': 'In attesa della passkey…',
     'secondStep.setup.heading': 'Configura un secondo fattore',
     'secondStep.setup.lead':
       'Questo portale chiede a tutti un secondo fattore. Configura ora un’app di autenticazione per completare l’accesso.',
@@ -374,6 +435,14 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'account.recovery.heading': 'Codici di recupero',
     'account.recovery.regenerate': 'Crea nuovi codici di recupero',
     'account.sessions.heading': 'Dove hai effettuato l’accesso',
+    'account.passkeys.heading': 'Passkey',
+    'account.passkeys.lead':
+      'Una passkey ti fa accedere con l’impronta, il volto o il blocco schermo invece della password, e funziona solo su questo sito, quindi non può essere rubata con il phishing.',
+    'account.passkeys.name': 'Nome della nuova passkey',
+    'account.passkeys.nameHint': 'Per distinguere le tue passkey, ad esempio “Portatile di lavoro”.',
+    'account.passkeys.add': 'Aggiungi una passkey',
+    'account.passkeys.addBusy': 'In attesa della passkey…',
+    'account.passkeys.signInAgain': 'Accedi di nuovo',
     'account.sessions.revoke': 'Esci da tutti gli altri dispositivi',
     'account.back': 'Indietro',
 
@@ -407,6 +476,10 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'login.sessionEnded': 'La sessione è terminata. Accedi di nuovo per continuare.',
     'login.needUsername': 'Inserisci il nome utente o l’indirizzo email.',
     'login.needPassword': 'Inserisci la password.',
+    'login.passkeyCancelled': 'Non è stata usata nessuna passkey. Riprova, o accedi con la password.',
+    'login.passkeyFailed':
+      'Questo browser non è riuscito a usare una passkey in questo momento. Riprova, o accedi con la password.',
+    'login.reauthenticate': 'Accedi di nuovo per aggiungere o rimuovere passkey, poi apri la pagina del tuo account.',
 
     'forgot.needLogin': "Inserisci il nome utente o l'indirizzo email del tuo account.",
     'forgot.sentHeading': 'Controlla la posta',
@@ -457,6 +530,14 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'secondStep.useCode': 'Usa invece l’app di autenticazione',
     'secondStep.useRecoveryAgain': 'Usa invece un codice di recupero',
     'secondStep.needCode': 'Inserisci il codice.',
+    'secondStep.passkeyHeading': 'Conferma che sei tu',
+    'secondStep.codeLeadOr': 'Inserisci il codice di 6 cifre che la tua app di autenticazione mostra ora.',
+    'secondStep.passkeyCancelled': 'Non è stata usata nessuna passkey. Riprova, o inserisci invece un codice.',
+    'secondStep.passkeyCancelledOnly': 'Non è stata usata nessuna passkey. Premi “Usa la tua passkey” per riprovare.',
+    'secondStep.passkeyFailed':
+      'Questo browser non è riuscito a usare la tua passkey in questo momento. Riprova, o inserisci invece un codice.',
+    'secondStep.passkeyUnsupported':
+      'Questo account accede con una passkey, e questo browser non può usare passkey. Usa un browser o un dispositivo che lo permetta, o chiedi al tuo supporto di reimpostare il secondo fattore.',
     'account.totp.on': 'Un’app di autenticazione è configurata: l’accesso chiede il suo codice dopo la password.',
     'account.totp.off': 'Nessuna app di autenticazione configurata: l’accesso chiede solo la password.',
     'account.totp.start': 'Configura un’app di autenticazione',
@@ -471,6 +552,30 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'account.sessions.current': 'Questo browser: dal {since}, fino al {until}',
     'account.sessions.other': 'Un altro browser: dal {since}, fino al {until}',
     'account.sessions.revoked': 'Disconnesso da tutti gli altri dispositivi ({count} sessioni chiuse).',
+    'account.passkeys.none': 'Ancora nessuna passkey.',
+    'account.passkeys.added': 'Aggiunta il {date}',
+    'account.passkeys.lastUsed': 'ultimo uso il {date}',
+    'account.passkeys.neverUsed': 'mai usata',
+    'account.passkeys.synced': 'sincronizzata tra i tuoi dispositivi',
+    'account.passkeys.deviceOnly': 'solo su questo dispositivo',
+    'account.passkeys.remove': 'Rimuovi',
+    'account.passkeys.removeLabel': 'Rimuovi la passkey {name}',
+    'account.passkeys.confirm': 'Rimuovere la passkey “{name}”? Non potrai più accedere con quella.',
+    'account.passkeys.confirmYes': 'Sì, rimuovila',
+    'account.passkeys.removeBusy': 'Rimozione in corso…',
+    'account.passkeys.confirmNo': 'Tienila',
+    'account.passkeys.removed': 'La passkey “{name}” è stata rimossa. Ti abbiamo inviato un avviso via email.',
+    'account.passkeys.addedNotice':
+      'La passkey “{name}” è stata aggiunta: ora puoi accedere con quella. Ti abbiamo inviato un avviso via email.',
+    'account.passkeys.cancelled': 'Non è stata aggiunta nessuna passkey. Riprova quando vuoi.',
+    'account.passkeys.exists':
+      'Questo dispositivo ha già una passkey per il tuo account. Accedi con quella, o aggiungi una passkey su un altro dispositivo.',
+    'account.passkeys.failed':
+      'Questo browser non è riuscito a creare una passkey in questo momento. Riprova, o usa un altro browser o dispositivo.',
+    'account.passkeys.unsupported':
+      'Questo browser non può creare passkey. Usa un browser recente per aggiungerne una.',
+    'account.passkeys.needName': 'Inserisci un nome per la passkey, ad esempio “Portatile di lavoro”.',
+    'account.passkeys.defaultName': '{browser} su {platform}',
     'signedIn.continueTo': 'Continua su {name}',
     'signedIn.toTool': 'Ti riportiamo allo strumento…',
     'login.toolExpired': 'L’accesso per il tuo strumento ha richiesto troppo tempo. Torna allo strumento e ricomincia.',
@@ -529,6 +634,14 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'error.factor_exists': 'Un’app di autenticazione è già configurata. Rimuovila prima se vuoi configurarne un’altra.',
     'error.enrolment_missing':
       'Nessuna configurazione dell’autenticatore è in attesa, o è passato troppo tempo. Ricomincia e scansiona il nuovo codice.',
+    'error.passkey_invalid':
+      'La passkey non è stata accettata: forse è stata rimossa da questo account, o la richiesta ha impiegato troppo tempo. Riprova, o accedi con la password.',
+    'error.passkey_limit':
+      'Questo account ha già il numero massimo di passkey. Rimuovine una che non usi più, poi aggiungi quella nuova.',
+    'error.passkey_not_found':
+      'Questa passkey non è più su questo account. Ricarica la pagina per vedere le passkey presenti.',
+    'error.reauthentication_required':
+      'Per la tua sicurezza, aggiungere o rimuovere una passkey richiede un accesso recente. Accedi di nuovo, poi fai la modifica.',
     'error.rate_limited': 'Troppi tentativi in poco tempo. Attendi qualche minuto, poi riprova.',
     'error.temporarily_unavailable':
       'Non siamo riusciti a completare l’operazione e non è stato cambiato nulla. Riprova tra un minuto.',

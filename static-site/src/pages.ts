@@ -25,6 +25,7 @@ import {
 } from './dom';
 import { continueInteraction, rememberInteraction, showTools } from './interaction';
 import { format, type ScriptKey } from './messages';
+import { loginWithPasskey } from './passkeys';
 import { text } from './text';
 
 /** Carries the username from the login page to the new-password page (not a secret). */
@@ -87,6 +88,9 @@ export function loginPage(): void {
   } else if (params.has('expired')) {
     notice.textContent = text['login.sessionEnded'];
     notice.hidden = false;
+  } else if (params.has('reauthenticate')) {
+    notice.textContent = text['login.reauthenticate'];
+    notice.hidden = false;
   }
   const interaction = rememberInteraction(location.search);
   if (interaction !== 'none') {
@@ -95,6 +99,8 @@ export function loginPage(): void {
   }
   // Already signed in: straight back to the tool.
   if (interaction === 'pending') void continueInteraction();
+  // A passkey signs in as the password does, and goes on the same way (signed-in page, then the tool).
+  loginWithPasskey(notice, (challenge) => location.assign(afterPassword(challenge)));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const button = submitButton(form);

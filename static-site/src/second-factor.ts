@@ -2,8 +2,18 @@
 // Every word comes from the catalogue; the QR code is an image the API drew (no third party).
 import { apiRoutes, pages } from '../../lambdas/definitions/routes';
 import { callApi, errorText } from './api';
-import { byId, clearFormError, isBusy, requireFields, setFieldError, showFormError, whileBusy } from './dom';
+import {
+  byId,
+  clearFormError,
+  fitBusyButtons,
+  isBusy,
+  requireFields,
+  setFieldError,
+  showFormError,
+  whileBusy,
+} from './dom';
 import { format } from './messages';
+import { type AccountPasskeys, accountPasskeys, browserSupportsWebAuthn, secondStepOptions } from './passkeys';
 import { text } from './text';
 
 function showState(state: string): void {
@@ -101,19 +111,109 @@ export function secondStepPage(): void {
     });
     return;
   }
-  showState('verify');
+  void verify();
+}
+
+/**
+ * The second step after a right password. The account's passkey comes first when it has one (it
+ * cannot be phished); the code form stays for the authenticator app, or becomes the way to a
+ * recovery code when there is no app.
+ */
+async function verify(): Promise<void> {
+  const offer = await secondStepOptions();
+  if (offer === 'expired') {
+    location.replace(`${pages.login.path}?expired`);
+    return;
+  }
   const form = byId<HTMLFormElement>('verify-form');
   const input = byId<HTMLInputElement>('code');
   const toggle = byId<HTMLButtonElement>('use-recovery');
-  let method: 'totp' | 'recovery' = 'totp';
-  toggle.addEventListener('click', () => {
-    method = method === 'totp' ? 'recovery' : 'totp';
+  const lead = byId('verify-lead');
+  const notice = byId('notice');
+  const hasTotp = offer.methods.includes('totp');
+  const hasRecovery = offer.methods.includes('recovery');
+  const passkey = offer.passkey && browserSupportsWebAuthn() ? offer.passkey : undefined;
+  let method: 'totp' | 'recovery' = hasTotp ? 'totp' : 'recovery';
+  const codeLead = () => (passkey ? text['secondStep.codeLeadOr'] : text['secondStep.codeLead']);
+  const showMethod = () => {
     const recovery = method === 'recovery';
     byId('code-label').textContent = recovery ? text['secondStep.recoveryLabel'] : text['secondStep.codeLabel'];
-    byId('verify-lead').textContent = recovery ? text['secondStep.recoveryLead'] : text['secondStep.codeLead'];
+    lead.textContent = recovery ? text['secondStep.recoveryLead'] : codeLead();
     toggle.textContent = recovery ? text['secondStep.useCode'] : text['secondStep.useRecoveryAgain'];
     input.inputMode = recovery ? 'text' : 'numeric';
     input.autocomplete = recovery ? 'off' : 'one-time-code';
+  };
+
+  if (offer.passkey) {
+    byId('verify-heading').textContent = text['secondStep.passkeyHeading'];
+    byId('verify-cancel').hidden = true;
+    const submit = form.querySelector('button[type="submit"]') as HTMLButtonElement;
+    submit.classList.remove('primary');
+  }
+  if (passkey) {
+    byId('passkey-block').hidden = false;
+    byId('passkey-or').hidden = !hasTotp && !hasRecovery;
+  } else if (offer.passkey) {
+    // The account has passkeys but this browser cannot use them: the codes, if any, or what to do.
+    if (!hasTotp && !hasRecovery) showFormError(text['secondStep.passkeyUnsupported']);
+  }
+  // With the app, its code form shows; without it, a recovery code is the fallback behind a link.
+  const formShown = hasTotp || (!passkey && hasRecovery);
+  form.hidden = !formShown;
+  lead.hidden = !formShown;
+  toggle.hidden = !hasRecovery || (!hasTotp && formShown);
+  if (!hasTotp && hasRecovery) {
+    method = 'recovery';
+    toggle.textContent = text['secondStep.useRecoveryAgain'];
+  }
+  if (formShown) showMethod();
+  showState('verify');
+
+  const usePasskey = byId<HTMLButtonElement>('use-passkey');
+  if (passkey) {
+    fitBusyButtons(byId('passkey-block'));
+    usePasskey.addEventListener('click', async () => {
+      if (isBusy(usePasskey)) return;
+      clearFormError();
+      notice.hidden = true;
+      await whileBusy(usePasskey, async () => {
+        const outcome = await passkey();
+        if ('failure' in outcome) {
+          if (outcome.failure.status === 401) location.replace(`${pages.login.path}?expired`);
+          else showFormError(errorText(outcome.failure));
+          return;
+        }
+        if ('cancelled' in outcome) {
+          notice.textContent =
+            formShown || hasRecovery ? text['secondStep.passkeyCancelled'] : text['secondStep.passkeyCancelledOnly'];
+          notice.hidden = false;
+          return;
+        }
+        if ('failed' in outcome) {
+          showFormError(text['secondStep.passkeyFailed']);
+          return;
+        }
+        offer.spend();
+        const result = await callApi('POST', apiRoutes.secondFactor.path, {
+          method: 'passkey',
+          response: outcome.answer,
+        });
+        if (result.ok) location.assign(pages.signedIn.path);
+        else if (result.body.error === 'second_step_expired') location.replace(`${pages.login.path}?expired`);
+        else showFormError(errorText(result));
+      });
+    });
+  }
+
+  toggle.addEventListener('click', () => {
+    if (form.hidden) {
+      // No app: the link opens the recovery-code form.
+      form.hidden = false;
+      lead.hidden = false;
+      toggle.hidden = true;
+      method = 'recovery';
+    } else method = method === 'totp' ? 'recovery' : 'totp';
+    showMethod();
     input.value = '';
     setFieldError(input, undefined);
     input.focus();
@@ -123,6 +223,7 @@ export function secondStepPage(): void {
     const button = form.querySelector('button[type="submit"]') as HTMLButtonElement;
     if (isBusy(button)) return;
     clearFormError();
+    notice.hidden = true;
     if (!requireFields([[input, text['secondStep.needCode']]])) return;
     const result = await whileBusy(button, () =>
       callApi('POST', apiRoutes.secondFactor.path, { method, code: input.value.trim() }),
@@ -141,7 +242,7 @@ export function secondStepPage(): void {
   });
 }
 
-interface Overview {
+interface Overview extends AccountPasskeys {
   username?: string;
   factors?: { totp: boolean; recoveryCodesLeft: number; passkeys: number };
   sessions?: { current: boolean; createdAt: number; expiresAt: number }[];
@@ -169,6 +270,7 @@ export function accountPage(): void {
     }
     const { factors, sessions = [], username = '' } = result.body;
     byId('who').textContent = format(text['signedIn.as'], { username });
+    passkeys.render(result.body);
     byId('totp-status').textContent = factors.totp ? text['account.totp.on'] : text['account.totp.off'];
     const area = byId('totp-area');
     area.replaceChildren();
@@ -236,6 +338,8 @@ export function accountPage(): void {
     });
     return form;
   };
+
+  const passkeys = accountPasskeys(say, load);
 
   const regenerate = byId<HTMLButtonElement>('regenerate');
   regenerate.addEventListener('click', async () => {
