@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lifetimeConfig, requireSecondFactorEnv, siteConfig } from './config';
 import type { Language } from './definitions/languages';
 import { lifetimeDefaults } from './definitions/lifetimes';
+import { relyingParty } from './definitions/passkeys';
 import { secondStepDefaults } from './definitions/second-factors';
 import type { SecretSealer, SecurityMailer } from './domain/ports';
 import { systemClock } from './domain/ports';
@@ -22,6 +23,9 @@ import {
 } from './wiring';
 
 export const site = siteConfig();
+
+/** The passkeys' relying party: this site (its host name and origin), named as the portal. */
+export const relyingPartyOfSite = { ...relyingParty(site.siteUrl), name: site.portalName } as const;
 
 /** The factor key and the security-notice mailer: only the functions that use them get them. */
 export type SecondFactorAdapters = Pick<SessionDeps, 'sealer' | 'securityMailer'>;

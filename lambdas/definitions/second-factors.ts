@@ -31,6 +31,27 @@ export const secondStepDefaults = {
 /** The ways a session can have been proved, as RFC 8176 names them (the ID token's `amr`). */
 export type AuthenticationMethod = 'pwd' | 'otp' | 'hwk' | 'swk' | 'mfa' | 'user';
 
+/**
+ * The ID token's `acr`: how strong the sign-in was, one value a tool can compare. Passkeys use the
+ * OpenID EAP ACR values (phishing-resistant; `phrh` when the key is bound to hardware); a password
+ * with an authenticator or recovery code, and a password alone, have this portal's own names.
+ */
+export const acrValues = {
+  password: 'urn:support-access:acr:pwd',
+  multiFactor: 'urn:support-access:acr:mfa',
+  phishingResistant: 'phr',
+  phishingResistantHardware: 'phrh',
+} as const;
+
+export type AcrValue = (typeof acrValues)[keyof typeof acrValues];
+
+export function acrFor(amr: readonly string[]): AcrValue {
+  if (amr.includes('hwk')) return acrValues.phishingResistantHardware;
+  if (amr.includes('swk')) return acrValues.phishingResistant;
+  if (amr.includes('otp') || amr.includes('mfa')) return acrValues.multiFactor;
+  return acrValues.password;
+}
+
 /** What the second step accepts from the page. */
 export type SecondFactorMethod = 'totp' | 'recovery' | 'passkey';
 

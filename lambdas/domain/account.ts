@@ -2,15 +2,19 @@
 // changes they may make. Removing the authenticator needs a current code from it, so a session
 // left open on a shared computer cannot quietly strip the factor.
 import type { Language } from '../definitions/languages';
+import { type PasskeyView, passkeyRules } from '../definitions/passkeys';
 import type { AuthenticationMethod, SecurityChange } from '../definitions/second-factors';
 import { OpsError } from './credential-requests';
+import { ReauthenticationRequired } from './errors';
 import type {
   AuditTrail,
   Clock,
   FactorStore,
   FactorSummary,
   Log,
+  PasskeyRecord,
   SecurityMailer,
+  SessionRecord,
   SessionStore,
   UserDirectory,
 } from './ports';
@@ -30,6 +34,8 @@ export interface SessionView {
 export interface AccountOverview {
   readonly username: string;
   readonly factors: FactorSummary;
+  /** Newest first. */
+  readonly passkeys: readonly PasskeyView[];
   /** The user's live sessions, this one first, then newest first. Never their ids. */
   readonly sessions: readonly SessionView[];
 }
@@ -39,14 +45,37 @@ export async function accountOverview(
   currentHash: string,
   deps: AccountDeps,
 ): Promise<AccountOverview> {
-  const [factors, sessions] = await Promise.all([
+  const [factors, passkeys, sessions] = await Promise.all([
     deps.factors.summary(username),
+    deps.factors.listPasskeys(username),
     deps.sessions.listSessions(username, deps.clock.now()),
   ]);
   const views = sessions
     .map((s) => ({ current: s.hash === currentHash, createdAt: s.createdAt, expiresAt: s.expiresAt, amr: s.amr ?? [] }))
     .sort((a, b) => Number(b.current) - Number(a.current) || b.createdAt - a.createdAt);
-  return { username, factors, sessions: views };
+  return { username, factors, passkeys: passkeys.map(toView), sessions: views };
+}
+
+export function toView(passkey: PasskeyRecord): PasskeyView {
+  return {
+    id: passkey.id,
+    name: passkey.name,
+    createdAt: passkey.createdAt,
+    ...(passkey.lastUsedAt !== undefined ? { lastUsedAt: passkey.lastUsedAt } : {}),
+    synced: passkey.synced,
+  };
+}
+
+/** Adding or removing a passkey needs a sign-in from the last few minutes (ASVS 5.0 7.5.1). */
+export function requireRecentSignIn(session: Pick<SessionRecord, 'createdAt'>, clock: Clock): void {
+  if (clock.now() - session.createdAt > passkeyRules.recentSignInMinutes * 60_000) {
+    throw new ReauthenticationRequired(passkeyRules.recentSignInMinutes);
+  }
+}
+
+/** Until when a session may add or remove passkeys (the account page says so). */
+export function passkeyChangesUntil(session: Pick<SessionRecord, 'createdAt'>): number {
+  return session.createdAt + passkeyRules.recentSignInMinutes * 60_000;
 }
 
 /** Removes the authenticator and its recovery codes, proved by a current code. */

@@ -144,8 +144,56 @@ export interface FactorSummary {
   readonly passkeys: number;
 }
 
+/** A registered passkey: its public key (COSE, base64url) and what the account page shows. */
+export interface PasskeyRecord {
+  readonly username: string;
+  /** The credential id (base64url), unique across accounts. */
+  readonly id: string;
+  readonly publicKey: string;
+  /** The authenticator's signature counter (0 for most synced passkeys, which do not count). */
+  readonly counter: number;
+  readonly transports: readonly string[];
+  readonly name: string;
+  /** Backed up (synced by a platform or password manager) when last seen. */
+  readonly synced: boolean;
+  readonly createdAt: number;
+  readonly lastUsedAt?: number | undefined;
+}
+
+/** A WebAuthn ceremony waiting for the browser's answer; spent by the answer (once). */
+export interface PasskeyChallenge {
+  /** base64url, as the browser echoes it in clientDataJSON. */
+  readonly challenge: string;
+  readonly purpose: 'register' | 'sign-in' | 'second-step';
+  /** Registration and the second step: whose ceremony it is. */
+  readonly username?: string | undefined;
+  /** The second step: the hash of the step (cookie) it belongs to. */
+  readonly stepHash?: string | undefined;
+  readonly expiresAt: number;
+}
+
+/** Passkeys and their ceremonies, beside the other factors. */
+export interface PasskeyStore {
+  /** The user's passkeys, newest first. */
+  listPasskeys(username: string): Promise<PasskeyRecord[]>;
+  findPasskey(username: string, id: string): Promise<PasskeyRecord | undefined>;
+  /** Whose passkey a credential id is (a sign-in without a username names only the credential). */
+  passkeyOwner(id: string): Promise<string | undefined>;
+  /** Stores a new passkey; false (nothing stored) when its credential id is already registered. */
+  addPasskey(passkey: PasskeyRecord): Promise<boolean>;
+  /**
+   * Records a use: the new signature counter and the time. False when the passkey is gone or the
+   * counter did not move forward (a cloned authenticator). Atomic.
+   */
+  usePasskey(username: string, id: string, counter: number, synced: boolean, now: number): Promise<boolean>;
+  removePasskey(username: string, id: string): Promise<void>;
+  saveChallenge(challenge: PasskeyChallenge): Promise<void>;
+  /** Removes and answers the challenge: a second answer to the same ceremony finds nothing. */
+  takeChallenge(challenge: string, now: number): Promise<PasskeyChallenge | undefined>;
+}
+
 /** Second factors in the table: pk USER#<username>, sk TOTP | RECOVERY#<hash> | PASSKEY#<id>. */
-export interface FactorStore {
+export interface FactorStore extends PasskeyStore {
   summary(username: string): Promise<FactorSummary>;
   findTotp(username: string): Promise<TotpFactor | undefined>;
   /** Stores an unconfirmed secret; false (nothing written) when a confirmed one exists. */

@@ -82,7 +82,8 @@ export type SignInResult =
 /** How often a session's last use is written: the idle timeout is counted to the minute. */
 const TOUCH_EVERY_MS = 60_000;
 
-async function startSession(
+/** Starts a session for a person who has proved who they are (`amr`: how). */
+export async function startSession(
   username: string,
   generation: number,
   amr: readonly AuthenticationMethod[],
@@ -144,7 +145,8 @@ async function afterPassword(
   return { kind: 'second_factor_required', username, methods, step };
 }
 
-async function findStep(
+/** The live second step of a sign-in, by its cookie: whose it is, and how far the sign-in got. */
+export async function findSecondStep(
   stepValue: string | undefined,
   purpose: 'verify' | 'enrol',
   deps: SessionDeps,
@@ -164,7 +166,7 @@ export async function completeSecondStep(
   /** The session cookie the browser already had, if any: the new session replaces it. */
   replacing?: string,
 ): Promise<SignInResult> {
-  const step = await findStep(stepValue, 'verify', deps);
+  const step = await findSecondStep(stepValue, 'verify', deps);
   await verifySecondFactor(step.username, proof, deps);
   await deps.sessions.deleteSecondStep(step.hash);
   const amr: AuthenticationMethod[] = [...step.amr, proof.method === 'totp' ? 'otp' : 'mfa'];
@@ -177,7 +179,7 @@ export async function completeSecondStep(
 
 /** Who may set up an authenticator while signing in (the deployment requires one): the step's user. */
 export async function enrolmentStepUser(stepValue: string | undefined, deps: SessionDeps): Promise<string> {
-  return (await findStep(stepValue, 'enrol', deps)).username;
+  return (await findSecondStep(stepValue, 'enrol', deps)).username;
 }
 
 /** The required set-up during sign-in is confirmed by its first code; then the session starts. */
@@ -187,7 +189,7 @@ export async function completeEnrolmentStep(
   deps: SessionDeps,
   replacing?: string,
 ): Promise<{ result: SignInResult; recoveryCodes: string[] }> {
-  const step = await findStep(stepValue, 'enrol', deps);
+  const step = await findSecondStep(stepValue, 'enrol', deps);
   const { recoveryCodes } = await confirmTotpEnrolment(step.username, code, deps);
   await deps.sessions.deleteSecondStep(step.hash);
   const session = await startSession(step.username, step.generation, [...step.amr, 'otp'], replacing, deps);
@@ -354,9 +356,9 @@ export async function liveSession(value: string | undefined, deps: SessionLookup
 export async function currentSession(
   value: string | undefined,
   deps: SessionLookupDeps,
-): Promise<{ username: string; hash: string; amr: readonly AuthenticationMethod[] }> {
+): Promise<{ username: string; hash: string; amr: readonly AuthenticationMethod[]; createdAt: number }> {
   const session = await liveSession(value, deps);
-  return { username: session.username, hash: session.hash, amr: session.amr ?? [] };
+  return { username: session.username, hash: session.hash, amr: session.amr ?? [], createdAt: session.createdAt };
 }
 
 export type SessionState =

@@ -1,10 +1,21 @@
-// POST /api/session/second-factor: the second step of a sign-in (authenticator or recovery code).
+// POST /api/session/second-factor: the second step of a sign-in (authenticator, recovery code or
+// passkey).
+import { passkeyRules } from '../definitions/passkeys';
 import { sendSecurityNotice } from '../domain/account';
+import { completePasskeySecondStep } from '../domain/passkeys';
 import { completeSecondStep } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
-import { secondFactorSchema } from '../http/schemas';
-import { noticeContext, sessionCookie, signInDeps, signInResponse, site, stepCookie } from '../session-deps';
+import { asAssertion, secondFactorSchema } from '../http/schemas';
+import {
+  noticeContext,
+  relyingPartyOfSite,
+  sessionCookie,
+  signInDeps,
+  signInResponse,
+  site,
+  stepCookie,
+} from '../session-deps';
 import { ipRateLimit, secretSealer, securityMailer } from '../wiring';
 
 const sessionDeps = signInDeps({ sealer: secretSealer, securityMailer });
@@ -12,10 +23,18 @@ const sessionDeps = signInDeps({ sealer: secretSealer, securityMailer });
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
-    const proof = jsonBody(event, secondFactorSchema);
+    const proof = jsonBody(event, secondFactorSchema, passkeyRules.responseMaxLength);
     const deps = sessionDeps(scope);
     // The browser's previous session, if any, ends when the new one starts (as signIn does).
-    const result = await completeSecondStep(stepCookie(event), proof, deps, sessionCookie(event));
+    const result =
+      proof.method === 'passkey'
+        ? await completePasskeySecondStep(
+            stepCookie(event),
+            asAssertion(proof.response),
+            { ...deps, relyingParty: relyingPartyOfSite },
+            sessionCookie(event),
+          )
+        : await completeSecondStep(stepCookie(event), proof, deps, sessionCookie(event));
     // A recovery code in use may mean a lost phone, or a stolen code: the owner hears of it.
     if (proof.method === 'recovery') {
       await sendSecurityNotice(result.username, 'recovery_code_used', noticeContext(event), deps);

@@ -91,10 +91,10 @@ export function sourceKey(ip: string): string {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function bodyText(event: APIGatewayProxyEventV2): string {
+function bodyText(event: APIGatewayProxyEventV2, maxBytes: number): string {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) throw new HttpProblem('payload_too_large');
+  if (bytes.length > maxBytes) throw new HttpProblem('payload_too_large');
   try {
     return utf8.decode(bytes);
   } catch {
@@ -110,10 +110,15 @@ function describeIssues(error: z.core.$ZodError): string {
 }
 
 /** The body, checked to be JSON of the expected shape; anything else is a 4xx HttpProblem. */
-export function jsonBody<Schema extends z.ZodMiniType>(event: APIGatewayProxyEventV2, schema: Schema): z.infer<Schema> {
+export function jsonBody<Schema extends z.ZodMiniType>(
+  event: APIGatewayProxyEventV2,
+  schema: Schema,
+  /** Passkey answers (signed structures) are larger than a form's fields. */
+  maxBytes: number = MAX_BODY_BYTES,
+): z.infer<Schema> {
   const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json') throw new HttpProblem('unsupported_media_type');
-  const text = bodyText(event);
+  const text = bodyText(event, maxBytes);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -10,6 +10,7 @@ import type { InteractionResults, KoaContextWithOIDC } from 'oidc-provider';
 import { CLIENT_LIST_KEY, type DynamoOidcStorage } from '../adapters/dynamodb-oidc-adapter';
 import { INTERACTION_PARAM, OIDC_PREFIX, oidcLifetimes, TOOLS_PATH } from '../definitions/oidc';
 import { pages } from '../definitions/routes';
+import { acrFor } from '../definitions/second-factors';
 import { NotSignedIn } from '../domain/errors';
 import type { Clock, CredentialGenerations, Log, ProviderAccounts, SessionStore } from '../domain/ports';
 import { liveSession } from '../domain/sessions';
@@ -77,7 +78,9 @@ export async function loginFromSession(
   // How the person signed in, as the session recorded it (RFC 8176); a record from before amr was
   // recorded was a password sign-in.
   const amr = session.amr && session.amr.length > 0 ? [...session.amr] : ['pwd'];
-  return { login: { accountId: account.sub, amr, ts: Math.floor(session.createdAt / 1000), remember: true } };
+  return {
+    login: { accountId: account.sub, amr, acr: acrFor(amr), ts: Math.floor(session.createdAt / 1000), remember: true },
+  };
 }
 
 function isSameOrigin(ctx: KoaContextWithOIDC, issuer: string): boolean {

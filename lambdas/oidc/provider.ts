@@ -6,6 +6,7 @@ import type { DynamoOidcStorage } from '../adapters/dynamodb-oidc-adapter';
 import { pickLanguage } from '../definitions/languages';
 import { interactionPath, oidcClaims, oidcLifetimes, oidcRoutes, SIGNING_ALGORITHM } from '../definitions/oidc';
 import { loginUrl } from '../definitions/routes';
+import { acrValues } from '../definitions/second-factors';
 import type { Log, ProviderAccounts, SessionStore } from '../domain/ports';
 import { type ClientMetadataInput, HOME_URL, isAllowedUri, withDefaults } from './clients';
 import { type KeySet, providerJwks } from './keys';
@@ -103,6 +104,8 @@ export function buildProvider(deps: ProviderDeps): Provider {
       ...Object.fromEntries(Object.entries(oidcClaims).map(([scope, claims]) => [scope, [...claims]])),
     },
     scopes: SCOPES,
+    // acr_values_supported, and the acr claim in every ID token (from the session's amr).
+    acrValues: Object.values(acrValues),
     // The claims go into the ID token as well as userinfo: ticketing tools read them from there.
     conformIdTokenClaims: false,
     responseTypes: ['code'],

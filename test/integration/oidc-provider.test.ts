@@ -109,6 +109,7 @@ describe('a tool signs a person in (code + PKCE)', () => {
       email_verified: true,
       preferred_username: person.username,
       amr: ['pwd'],
+      acr: 'urn:support-access:acr:pwd',
     });
     expect(idToken.sub).toMatch(/^[0-9a-f-]{36}$/);
     expect(typeof idToken.auth_time).toBe('number');

@@ -4,6 +4,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type {
   FactorStore,
   FactorSummary,
+  PasskeyChallenge,
+  PasskeyRecord,
   SecretSealer,
   SecurityMailer,
   SecurityNoticeEmail,
@@ -14,14 +16,19 @@ export class MemoryFactorStore implements FactorStore {
   readonly totp = new Map<string, TotpFactor>();
   /** username -> hash -> used at (undefined while unused). */
   readonly recovery = new Map<string, Map<string, number | undefined>>();
-  readonly passkeys = new Map<string, number>();
+  /** username -> credential id -> passkey. */
+  readonly passkeys = new Map<string, Map<string, PasskeyRecord>>();
+  /** credential id -> username. */
+  readonly owners = new Map<string, string>();
+  /** challenge -> ceremony. */
+  readonly challenges = new Map<string, PasskeyChallenge>();
 
   async summary(username: string): Promise<FactorSummary> {
     const codes = [...(this.recovery.get(username)?.values() ?? [])];
     return {
       totp: this.totp.get(username)?.confirmed === true,
       recoveryCodesLeft: codes.filter((usedAt) => usedAt === undefined).length,
-      passkeys: this.passkeys.get(username) ?? 0,
+      passkeys: this.passkeys.get(username)?.size ?? 0,
     };
   }
   async findTotp(username: string): Promise<TotpFactor | undefined> {
@@ -60,12 +67,49 @@ export class MemoryFactorStore implements FactorStore {
     return true;
   }
   async deleteAll(username: string): Promise<number> {
-    const count =
-      (this.totp.has(username) ? 1 : 0) + (this.recovery.get(username)?.size ?? 0) + (this.passkeys.get(username) ?? 0);
+    const passkeys = [...(this.passkeys.get(username)?.keys() ?? [])];
+    const count = (this.totp.has(username) ? 1 : 0) + (this.recovery.get(username)?.size ?? 0) + passkeys.length;
     this.totp.delete(username);
     this.recovery.delete(username);
     this.passkeys.delete(username);
+    for (const id of passkeys) this.owners.delete(id);
     return count;
+  }
+  async listPasskeys(username: string): Promise<PasskeyRecord[]> {
+    return [...(this.passkeys.get(username)?.values() ?? [])].sort((a, b) => b.createdAt - a.createdAt);
+  }
+  async findPasskey(username: string, id: string): Promise<PasskeyRecord | undefined> {
+    return this.passkeys.get(username)?.get(id);
+  }
+  async passkeyOwner(id: string): Promise<string | undefined> {
+    return this.owners.get(id);
+  }
+  async addPasskey(passkey: PasskeyRecord): Promise<boolean> {
+    if (this.owners.has(passkey.id)) return false;
+    this.owners.set(passkey.id, passkey.username);
+    const mine = this.passkeys.get(passkey.username) ?? new Map<string, PasskeyRecord>();
+    mine.set(passkey.id, passkey);
+    this.passkeys.set(passkey.username, mine);
+    return true;
+  }
+  async usePasskey(username: string, id: string, counter: number, synced: boolean, now: number): Promise<boolean> {
+    const passkey = this.passkeys.get(username)?.get(id);
+    if (!passkey) return false;
+    if (counter > 0 ? passkey.counter >= counter : passkey.counter !== 0) return false;
+    this.passkeys.get(username)?.set(id, { ...passkey, counter, synced, lastUsedAt: now });
+    return true;
+  }
+  async removePasskey(username: string, id: string): Promise<void> {
+    this.passkeys.get(username)?.delete(id);
+    this.owners.delete(id);
+  }
+  async saveChallenge(challenge: PasskeyChallenge): Promise<void> {
+    this.challenges.set(challenge.challenge, challenge);
+  }
+  async takeChallenge(challenge: string, now: number): Promise<PasskeyChallenge | undefined> {
+    const stored = this.challenges.get(challenge);
+    this.challenges.delete(challenge);
+    return stored && stored.expiresAt > now ? stored : undefined;
   }
 }
 

@@ -49,16 +49,29 @@ describe('loginFromSession', () => {
     const started = deps.clock.now() - 60_000;
     const cookie = await session(deps, started);
     await expect(loginFromSession({ params: {} }, cookie, undefined, deps)).resolves.toEqual({
-      login: { accountId: anna.sub, amr: ['pwd'], ts: Math.floor(started / 1000), remember: true },
+      login: {
+        accountId: anna.sub,
+        amr: ['pwd'],
+        acr: 'urn:support-access:acr:pwd',
+        ts: Math.floor(started / 1000),
+        remember: true,
+      },
     });
   });
 
-  it('the ID token names the methods the session recorded: password and authenticator code', async () => {
+  it.each([
+    [['pwd', 'otp'], 'urn:support-access:acr:mfa'],
+    [['pwd', 'mfa'], 'urn:support-access:acr:mfa'],
+    [['pwd', 'swk'], 'phr'],
+    [['swk', 'mfa'], 'phr'],
+    [['hwk', 'mfa'], 'phrh'],
+    [['pwd', 'hwk'], 'phrh'],
+  ] as const)('the ID token names the methods the session recorded (%j) and their strength (%s)', async (amr, acr) => {
     const deps = setup();
     const started = deps.clock.now() - 60_000;
-    const cookie = await session(deps, started, ['pwd', 'otp']);
+    const cookie = await session(deps, started, amr);
     await expect(loginFromSession({ params: {} }, cookie, undefined, deps)).resolves.toEqual({
-      login: { accountId: anna.sub, amr: ['pwd', 'otp'], ts: Math.floor(started / 1000), remember: true },
+      login: { accountId: anna.sub, amr: [...amr], acr, ts: Math.floor(started / 1000), remember: true },
     });
   });
 
