@@ -214,6 +214,8 @@ const en = {
       'This account signs in with a passkey, and this browser cannot use passkeys. Use a browser or device that can, or ask your support team to reset your second factor.',
     'account.totp.on': 'An authenticator app is set up: signing in asks for its code after your password.',
     'account.totp.off': 'No authenticator app is set up: signing in asks only for your password.',
+    'account.totp.offPasskeys':
+      'No authenticator app is set up: after your password, signing in asks for one of your passkeys.',
     'account.totp.start': 'Set up an authenticator app',
     'account.totp.added': 'The authenticator app is set up. Save your recovery codes below; they are shown only now.',
     'account.totp.removeLabel': 'To remove it, enter a current code from the app',
@@ -540,6 +542,8 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
       'Questo account accede con una passkey, e questo browser non può usare passkey. Usa un browser o un dispositivo che lo permetta, o chiedi al tuo supporto di reimpostare il secondo fattore.',
     'account.totp.on': 'Un’app di autenticazione è configurata: l’accesso chiede il suo codice dopo la password.',
     'account.totp.off': 'Nessuna app di autenticazione configurata: l’accesso chiede solo la password.',
+    'account.totp.offPasskeys':
+      'Nessuna app di autenticazione configurata: dopo la password, l’accesso chiede una delle tue passkey.',
     'account.totp.start': 'Configura un’app di autenticazione',
     'account.totp.added':
       'L’app di autenticazione è configurata. Salva i codici di recupero qui sotto: li vedi solo ora.',

@@ -309,8 +309,9 @@ export function accountPasskeys(say: (message: string) => void, reload: () => Pr
         callApi<{ removed?: PasskeyView }>('POST', apiRoutes.removePasskey.path, { id: passkey.id }),
       );
       if (result.ok) {
-        say(format(text['account.passkeys.removed'], { name: result.body.removed?.name ?? passkey.name }));
+        // The list first, then the words (and focus) in the status region: the removed item held focus.
         await reload();
+        say(format(text['account.passkeys.removed'], { name: result.body.removed?.name ?? passkey.name }));
         return;
       }
       if (result.body.error === 'passkey_not_found') {
@@ -410,8 +411,8 @@ export function accountPasskeys(say: (message: string) => void, reload: () => Pr
       if (result.ok) {
         setFieldError(name, undefined);
         name.value = suggestedName();
-        say(format(text['account.passkeys.addedNotice'], { name: result.body.passkey?.name ?? chosen }));
         await reload();
+        say(format(text['account.passkeys.addedNotice'], { name: result.body.passkey?.name ?? chosen }));
         return;
       }
       refused(result);

@@ -271,7 +271,11 @@ export function accountPage(): void {
     const { factors, sessions = [], username = '' } = result.body;
     byId('who').textContent = format(text['signedIn.as'], { username });
     passkeys.render(result.body);
-    byId('totp-status').textContent = factors.totp ? text['account.totp.on'] : text['account.totp.off'];
+    byId('totp-status').textContent = factors.totp
+      ? text['account.totp.on']
+      : factors.passkeys > 0
+        ? text['account.totp.offPasskeys']
+        : text['account.totp.off'];
     const area = byId('totp-area');
     area.replaceChildren();
     if (factors.totp) area.append(removeForm());

@@ -44,10 +44,13 @@ describe('the journey with the keyboard alone, in Italian', () => {
       'button:Mostra',
       'a:Password dimenticata?',
       'button:Accedi',
+      // "Accedi con una passkey", after the form (the browser here can use passkeys).
+      'passkey-sign-in',
       'a:Richiedi le tue credenziali',
       'a:English',
       'a:Italiano',
     ]);
+    await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Shift+Tab');

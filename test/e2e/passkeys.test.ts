@@ -1,0 +1,253 @@
+// Passkeys in a browser, in both languages, with Chromium's virtual authenticators (CDP WebAuthn
+// domain): add two on the account page (named, listed, each confirmed by email), sign in with one
+// instead of the password (the button, while the username field's autofill request waits), use
+// one as the second step after the password, cancel a ceremony, remove one, and meet the recent
+// sign-in rule; axe on every new state.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { passkeyRules } from '../../lambdas/definitions/passkeys';
+import { securityChangeText } from '../../lambdas/definitions/second-factors';
+import { hashToken } from '../../lambdas/domain/secrets';
+import { cookieNames } from '../../lambdas/http/responses';
+import { catalogue, format } from '../../static-site/src/messages';
+import { expectAccessible, focused, type Locale, newUser, nthEmail, stack, useBrowser, visit } from './support/helpers';
+
+jest.setTimeout(120_000);
+
+const browser = useBrowser();
+
+const cases: [Locale, 'en' | 'it'][] = [
+  ['en-GB', 'en'],
+  ['it-IT', 'it'],
+];
+
+/** A platform authenticator that holds discoverable credentials and verifies its user (PIN, biometric). */
+async function addAuthenticator(cdp: CDPSession): Promise<string> {
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return authenticatorId;
+}
+
+async function credentialsOf(cdp: CDPSession, authenticatorId: string) {
+  return (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+}
+
+/**
+ * Records the page's WebAuthn requests (their mediation, and whether their signal was aborted):
+ * the autofill request is invisible otherwise.
+ */
+async function recordWebAuthnRequests(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const calls: { mediation: string; aborted: boolean }[] = [];
+    (window as unknown as { __webauthn: typeof calls }).__webauthn = calls;
+    const get = navigator.credentials.get.bind(navigator.credentials);
+    navigator.credentials.get = (options?: CredentialRequestOptions) => {
+      const call = { mediation: String(options?.mediation ?? 'optional'), aborted: false };
+      calls.push(call);
+      options?.signal?.addEventListener('abort', () => {
+        call.aborted = true;
+      });
+      return get(options);
+    };
+  });
+}
+
+function webAuthnRequests(page: Page): Promise<{ mediation: string; aborted: boolean }[]> {
+  return page.evaluate(
+    () => (window as unknown as { __webauthn: { mediation: string; aborted: boolean }[] }).__webauthn,
+  );
+}
+
+/** Moves this browser's session's sign-in back in time, as minutes passing would. */
+async function ageSignIn(context: BrowserContext, minutes: number): Promise<void> {
+  const cookie = (await context.cookies()).find((c) => c.name === cookieNames.session);
+  if (!cookie) throw new Error('no session cookie in this browser');
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: stack().dynamodb,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    }),
+  );
+  await db.send(
+    new UpdateCommand({
+      TableName: stack().tableName,
+      Key: { pk: `SESSION#${hashToken(cookie.value)}`, sk: 'SESSION' },
+      UpdateExpression: 'SET createdAt = createdAt - :by',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':by': minutes * 60_000 },
+    }),
+  );
+  db.destroy();
+}
+
+describe.each(cases)('passkeys in %s', (locale, lang) => {
+  const t = { ...catalogue[lang].page, ...catalogue[lang].script };
+  const notice = (change: 'passkey_added' | 'passkey_removed', name: string) =>
+    format(securityChangeText[change][lang], { name });
+
+  it('are added on the account page, then sign in instead of the password or after it, and are removed', async () => {
+    const user = await newUser(`passkey-${lang}`);
+    const { context, page, problems } = await visit(browser(), locale);
+    await recordWebAuthnRequests(context);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const laptop = await addAuthenticator(cdp);
+    const signInWithPassword = async () => {
+      await page.goto('/');
+      await page.locator('#username').fill(user.username);
+      await page.locator('#password').fill(user.password);
+      await page.getByRole('button', { name: t['login.submit'], exact: true }).click();
+    };
+    const signOut = async () => {
+      await page.goto('/signed-in');
+      await page.getByRole('button', { name: t['signedIn.signOut'] }).click();
+      await page.waitForURL('**/?signed-out');
+    };
+    const passkeyItems = page.locator('#passkeys > li');
+
+    // The login page offers passkeys: in the username field's suggestions and with a button.
+    await page.goto('/');
+    await expect(page.locator('#username').getAttribute('autocomplete')).resolves.toBe('username webauthn');
+    await page.getByRole('button', { name: t['login.passkey'] }).waitFor();
+    await expectAccessible(page, `login with the passkey button (${lang})`);
+
+    // Signed in with the password: the account page has no passkey yet, and names a new one.
+    await signInWithPassword();
+    await page.waitForURL('**/signed-in');
+    await page.getByRole('link', { name: t['signedIn.account'] }).click();
+    await page.waitForURL('**/account');
+    await page.locator('#passkeys-status', { hasText: t['account.passkeys.none'] }).waitFor();
+    const name = page.getByLabel(t['account.passkeys.name']);
+    await expect(name.inputValue()).resolves.toBe(
+      format(t['account.passkeys.defaultName'], { browser: 'Chrome', platform: 'Linux' }),
+    );
+    await expectAccessible(page, `account, no passkey (${lang})`);
+
+    // An empty name is refused by the page, before any ceremony.
+    await name.fill(' ');
+    await page.getByRole('button', { name: t['account.passkeys.add'] }).click();
+    await page.locator('#passkey-name-error', { hasText: t['account.passkeys.needName'] }).waitFor();
+    await expect(credentialsOf(cdp, laptop)).resolves.toHaveLength(0);
+
+    await name.fill('Laptop');
+    await page.getByRole('button', { name: t['account.passkeys.add'] }).click();
+    await page.locator('#notice', { hasText: format(t['account.passkeys.addedNotice'], { name: 'Laptop' }) }).waitFor();
+    await expect(focused(page)).resolves.toBe('notice');
+    await expect(passkeyItems.count()).resolves.toBe(1);
+    await expect(passkeyItems.first().textContent()).resolves.toContain('Laptop');
+    await expect(passkeyItems.first().textContent()).resolves.toContain(t['account.passkeys.neverUsed']);
+    await expect(passkeyItems.first().textContent()).resolves.toContain(t['account.passkeys.deviceOnly']);
+    await expect(credentialsOf(cdp, laptop)).resolves.toHaveLength(1);
+    await expect(page.locator('#totp-status').textContent()).resolves.toBe(t['account.totp.offPasskeys']);
+    await expectAccessible(page, `account, one passkey (${lang})`);
+    expect((await nthEmail(user.email, 1)).text).toContain(notice('passkey_added', 'Laptop'));
+
+    // The laptop leaves; a phone (another authenticator) gets the second passkey.
+    const laptopCredentials = await credentialsOf(cdp, laptop);
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: laptop });
+    const phone = await addAuthenticator(cdp);
+    await name.fill('Phone');
+    await page.getByRole('button', { name: t['account.passkeys.add'] }).click();
+    await page.locator('#notice', { hasText: format(t['account.passkeys.addedNotice'], { name: 'Phone' }) }).waitFor();
+    // Newest first.
+    await expect(passkeyItems.locator('strong').allTextContents()).resolves.toEqual(['Phone', 'Laptop']);
+    expect((await nthEmail(user.email, 2)).text).toContain(notice('passkey_added', 'Phone'));
+
+    // Signed out, the phone signs in without a password through autofill: the login page's
+    // conditional request is answered by the browser (a virtual authenticator answers it at once,
+    // as a person choosing the passkey among the username field's suggestions would).
+    await signOut();
+    await page.waitForURL('**/signed-in');
+    await page.locator('#who', { hasText: format(t['signedIn.as'], { username: user.username }) }).waitFor();
+    await page.getByRole('link', { name: t['signedIn.account'] }).click();
+    await page.locator('#passkeys > li', { hasText: 'Phone' }).waitFor();
+    await expect(passkeyItems.first().textContent()).resolves.not.toContain(t['account.passkeys.neverUsed']);
+    await expect(passkeyItems.nth(1).textContent()).resolves.toContain(t['account.passkeys.neverUsed']);
+
+    // A cancelled ceremony (the person does not verify) says so calmly. While the person cannot
+    // verify, the autofill request waits quietly.
+    await cdp.send('WebAuthn.setUserVerified', { authenticatorId: phone, isUserVerified: false });
+    await signOut();
+    await page.waitForFunction(() => (window as unknown as { __webauthn: unknown[] }).__webauthn.length === 1);
+    await expect(webAuthnRequests(page)).resolves.toEqual([{ mediation: 'conditional', aborted: false }]);
+    await page.getByRole('button', { name: t['login.passkey'] }).click();
+    await page.locator('#notice', { hasText: t['login.passkeyCancelled'] }).waitFor();
+    await expect(page.locator('#form-error').isHidden()).resolves.toBe(true);
+    // The button's request aborted the waiting autofill request first; autofill waits again after.
+    await page.waitForFunction(() => (window as unknown as { __webauthn: unknown[] }).__webauthn.length === 3);
+    const requests = await webAuthnRequests(page);
+    expect(requests.map((request) => request.mediation)).toEqual(['conditional', 'optional', 'conditional']);
+    expect(requests[0]?.aborted).toBe(true);
+    await expectAccessible(page, `login, passkey cancelled (${lang})`);
+
+    // The button works while that autofill request waits: the phone signs in through it.
+    await cdp.send('WebAuthn.setUserVerified', { authenticatorId: phone, isUserVerified: true });
+    await page.getByRole('button', { name: t['login.passkey'] }).click();
+    await page.waitForURL('**/signed-in');
+    await page.locator('#who', { hasText: format(t['signedIn.as'], { username: user.username }) }).waitFor();
+
+    // With the password, the account's passkey is the second step; the laptop's passkey does it.
+    // (No authenticator while the login page is open, or its autofill would sign in first.)
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: phone });
+    await signOut();
+    await signInWithPassword();
+    await page.waitForURL('**/second-step');
+    await page.getByRole('heading', { level: 1, name: t['secondStep.passkeyHeading'] }).waitFor();
+    // No authenticator app on this account: no code form, no recovery code to fall back on.
+    await expect(page.locator('#verify-form').isHidden()).resolves.toBe(true);
+    await expectAccessible(page, `second step, passkey (${lang})`);
+    const laptopAgain = await addAuthenticator(cdp);
+    for (const credential of laptopCredentials) {
+      await cdp.send('WebAuthn.addCredential', { authenticatorId: laptopAgain, credential });
+    }
+    await page.getByRole('button', { name: t['secondStep.passkey.use'] }).click();
+    await page.waitForURL('**/signed-in');
+
+    // Remove the phone's passkey: a confirm step first, then the list and an email say so.
+    await page.getByRole('link', { name: t['signedIn.account'] }).click();
+    await page.locator('#passkeys > li', { hasText: 'Phone' }).waitFor();
+    await page.getByRole('button', { name: format(t['account.passkeys.removeLabel'], { name: 'Phone' }) }).click();
+    await page.getByText(format(t['account.passkeys.confirm'], { name: 'Phone' })).waitFor();
+    await expectAccessible(page, `account, confirm removal (${lang})`);
+    // "Keep it" changes nothing.
+    await page.getByRole('button', { name: t['account.passkeys.confirmNo'] }).click();
+    await expect(focused(page)).resolves.toBe(`button:${t['account.passkeys.remove']}`);
+    await page.getByRole('button', { name: format(t['account.passkeys.removeLabel'], { name: 'Phone' }) }).click();
+    await page.getByRole('button', { name: t['account.passkeys.confirmYes'] }).click();
+    await page.locator('#notice', { hasText: format(t['account.passkeys.removed'], { name: 'Phone' }) }).waitFor();
+    await expect(passkeyItems.locator('strong').allTextContents()).resolves.toEqual(['Laptop']);
+    await expectAccessible(page, `account, passkey removed (${lang})`);
+    expect((await nthEmail(user.email, 3)).text).toContain(notice('passkey_removed', 'Phone'));
+
+    // Ten minutes after signing in, changes need a fresh sign-in: the page says so and offers it.
+    await ageSignIn(context, passkeyRules.recentSignInMinutes + 1);
+    await page.getByRole('button', { name: format(t['account.passkeys.removeLabel'], { name: 'Laptop' }) }).click();
+    await page.getByRole('button', { name: t['account.passkeys.confirmYes'] }).click();
+    await page.locator('#passkey-reauth-text', { hasText: t['error.reauthentication_required'] }).waitFor();
+    await expect(page.locator('#passkey-form').isHidden()).resolves.toBe(true);
+    await expect(passkeyItems.count()).resolves.toBe(1);
+    await expectAccessible(page, `account, sign in again (${lang})`);
+    await page.reload();
+    await page.locator('#passkey-reauth-text', { hasText: t['error.reauthentication_required'] }).waitFor();
+    // The login page's autofill would sign straight in with the laptop's passkey.
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: laptopAgain });
+    await page.getByRole('button', { name: t['account.passkeys.signInAgain'] }).click();
+    await page.waitForURL('**/?reauthenticate');
+    await page.locator('#notice', { hasText: t['login.reauthenticate'] }).waitFor();
+    await expectAccessible(page, `login, sign in again (${lang})`);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
