@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { passkeyRules } from '../../lambdas/definitions/passkeys';
 import { securityChangeText } from '../../lambdas/definitions/second-factors';
+import { totpCode } from '../../lambdas/domain/second-factors';
 import { hashToken } from '../../lambdas/domain/secrets';
 import { cookieNames } from '../../lambdas/http/responses';
 import { catalogue, format } from '../../static-site/src/messages';
@@ -246,6 +247,61 @@ describe.each(cases)('passkeys in %s', (locale, lang) => {
     await page.waitForURL('**/?reauthenticate');
     await page.locator('#notice', { hasText: t['login.reauthenticate'] }).waitFor();
     await expectAccessible(page, `login, sign in again (${lang})`);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+  it('come first in the second step of an account that also has an authenticator app, whose code still works', async () => {
+    const user = await newUser(`passkey-totp-${lang}`);
+    const { context, page, problems } = await visit(browser(), locale);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const signInWithPassword = async () => {
+      await page.goto('/');
+      await page.locator('#username').fill(user.username);
+      await page.locator('#password').fill(user.password);
+      await page.getByRole('button', { name: t['login.submit'], exact: true }).click();
+    };
+    await signInWithPassword();
+    await page.waitForURL('**/signed-in');
+    await page.goto('/account');
+
+    // An authenticator app first, then a passkey.
+    await page.getByRole('button', { name: t['account.totp.start'] }).click();
+    await page.locator('.secret').waitFor();
+    const secret = ((await page.locator('.secret').textContent()) ?? '').replace(/\s/g, '');
+    await page.getByLabel(t['setup.codeLabel']).fill(totpCode(secret, Date.now()));
+    await page.getByRole('button', { name: t['setup.confirm'] }).click();
+    await page.locator('#totp-status', { hasText: t['account.totp.on'] }).waitFor();
+    const authenticator = await addAuthenticator(cdp);
+    await page.getByLabel(t['account.passkeys.name']).fill('Desk');
+    await page.getByRole('button', { name: t['account.passkeys.add'] }).click();
+    await page.locator('#passkeys > li', { hasText: 'Desk' }).waitFor();
+
+    // The password leads to the second step: the passkey first, the app's code below it.
+    await page.goto('/signed-in');
+    await page.getByRole('button', { name: t['signedIn.signOut'] }).click();
+    await page.waitForURL('**/?signed-out');
+    // The person cannot verify on this device now (so the login page's autofill cannot answer either).
+    await cdp.send('WebAuthn.setUserVerified', { authenticatorId: authenticator, isUserVerified: false });
+    await signInWithPassword();
+    await page.waitForURL('**/second-step');
+    await page.getByRole('heading', { level: 1, name: t['secondStep.passkeyHeading'] }).waitFor();
+    await page.getByRole('button', { name: t['secondStep.passkey.use'] }).waitFor();
+    await expect(page.locator('#verify-lead').textContent()).resolves.toBe(t['secondStep.codeLeadOr']);
+    await expect(page.getByLabel(t['secondStep.code']).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: t['secondStep.useRecovery'] }).isVisible()).resolves.toBe(true);
+    await expectAccessible(page, `second step, passkey and code (${lang})`);
+
+    await page.getByRole('button', { name: t['secondStep.passkey.use'] }).click();
+    await page.locator('#notice', { hasText: t['secondStep.passkeyCancelled'] }).waitFor();
+    await expect(page.locator('#form-error').isHidden()).resolves.toBe(true);
+    await expectAccessible(page, `second step, passkey cancelled (${lang})`);
+
+    // The app's code still does it (the next step's code: the set-up spent the current one).
+    await page.getByLabel(t['secondStep.code']).fill(totpCode(secret, Date.now() + 30_000));
+    await page.getByRole('button', { name: t['secondStep.submit'] }).click();
+    await page.waitForURL('**/signed-in');
 
     expect(problems).toEqual([]);
     await context.close();
