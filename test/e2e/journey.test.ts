@@ -28,7 +28,10 @@ describe('the recovery journey in a browser', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     await expect(page.title()).resolves.toBe('Login · IMS SUPPORT');
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Login');
-    await expect(page.getByLabel('User', { exact: true }).getAttribute('autocomplete')).resolves.toBe('username');
+    // The password manager fills it, and the browser offers passkeys among its suggestions.
+    await expect(page.getByLabel('User', { exact: true }).getAttribute('autocomplete')).resolves.toBe(
+      'username webauthn',
+    );
     await expect(page.getByLabel('Password', { exact: true }).getAttribute('autocomplete')).resolves.toBe(
       'current-password',
     );
