@@ -101,7 +101,7 @@ describe('the recovery journey in a browser', () => {
     await expectAccessible(page, 'the login page, password shown');
     await page.getByRole('button', { name: 'Hide password' }).click();
     await expect(password.getAttribute('type')).resolves.toBe('password');
-    await page.getByRole('button', { name: 'Sign In' }).click();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).click();
     await page.waitForURL('**/new-password');
 
     // The new-password page checks the rules as I type.
@@ -178,12 +178,12 @@ describe('the recovery journey in a browser', () => {
     // My own password works; the temporary one is spent.
     await page.getByLabel('User', { exact: true }).fill(user.username);
     await page.getByLabel('Password', { exact: true }).fill(temporary);
-    await page.getByRole('button', { name: 'Sign In' }).click();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/^The username or password is not right/);
     await expect(focused(page)).resolves.toBe('form-error');
     await expect(page.getByLabel('Password', { exact: true }).inputValue()).resolves.toBe('');
     await page.getByLabel('Password', { exact: true }).fill(mine);
-    await page.getByRole('button', { name: 'Sign In' }).click();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).click();
     await page.waitForURL('**/signed-in');
 
     // The link from the email works once: opened again, it says so and offers a new one.

@@ -101,7 +101,7 @@ export async function takeScreenshots(log: (line: string) => void = console.log)
     await page.goto('/');
     await page.getByLabel('User', { exact: true }).fill(user.username);
     await page.getByLabel('Password', { exact: true }).fill(temporary);
-    await page.getByRole('button', { name: 'Sign In' }).click();
+    await page.getByRole('button', { name: 'Sign In', exact: true }).click();
     await page.waitForURL('**/new-password');
     await page.getByLabel('New password', { exact: true }).fill('Blue-Harbour');
     await shot(page, '08-new-password');
@@ -125,7 +125,7 @@ export async function takeScreenshots(log: (line: string) => void = console.log)
     const italian = await browser.newContext({ viewport: VIEWPORT, locale: 'it-IT', baseURL: stack.url });
     const pagina = await italian.newPage();
     await pagina.goto('/');
-    await pagina.getByRole('button', { name: 'Accedi' }).click();
+    await pagina.getByRole('button', { name: 'Accedi', exact: true }).click();
     await shot(pagina, '12-login-italian-errors');
     await pagina.goto('/request-credential');
     await shot(pagina, '13-request-credential-italian');
