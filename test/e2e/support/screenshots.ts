@@ -112,6 +112,35 @@ export async function takeScreenshots(log: (line: string) => void = console.log)
     await page.getByText('You are signed in as').waitFor();
     await shot(page, '09-signed-in');
 
+    // Passkeys, with Chromium's virtual authenticator: the account page's list, then the second step.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await page.goto('/account');
+    await page.getByLabel('Name of the new passkey').fill('Work laptop');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.locator('#passkeys > li', { hasText: 'Work laptop' }).waitFor();
+    await shot(page, '15-account-passkeys');
+    await page.goto('/signed-in');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/?signed-out');
+    // Without the authenticator, the login page's autofill cannot sign in before the password does.
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+    await page.getByLabel('User', { exact: true }).fill(user.username);
+    await page.getByLabel('Password', { exact: true }).fill('Blue-Harbour-Lamp-27');
+    await page.getByRole('button', { name: 'Sign In', exact: true }).click();
+    await page.getByRole('button', { name: 'Use your passkey' }).waitFor();
+    await shot(page, '16-second-step-passkey');
+
     await page.goto(resetUrl);
     await page.reload();
     await page.getByRole('button', { name: 'Send me a new password' }).click();
