@@ -7,6 +7,8 @@ export interface ApiResult<T = Record<string, unknown>> {
   readonly ok: boolean;
   readonly status: number;
   readonly body: T & { error?: string; message?: string; rules?: (string | { rule: string })[] };
+  /** The server's clock minus this browser's, in ms, from the answer's Date header (0 without one). */
+  readonly clockOffset?: number;
 }
 
 export async function callApi<T = Record<string, unknown>>(
@@ -34,7 +36,9 @@ export async function callApi<T = Record<string, unknown>>(
   } catch {
     parsed = { error: 'bad_response' } as ApiResult<T>['body'];
   }
-  return { ok: response.ok, status: response.status, body: parsed };
+  const serverDate = Date.parse(response.headers.get('date') ?? '');
+  const clockOffset = Number.isNaN(serverDate) ? 0 : serverDate - Date.now();
+  return { ok: response.ok, status: response.status, body: parsed, clockOffset };
 }
 
 /** What to tell the person about a failed call, in the page's language, chosen by the error code. */

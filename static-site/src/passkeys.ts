@@ -324,7 +324,7 @@ export function accountPasskeys(say: (message: string) => void, reload: () => Pr
     });
   };
 
-  const render = (account: AccountPasskeys): void => {
+  const render = (account: AccountPasskeys, clockOffset = 0): void => {
     const passkeys = account.passkeys ?? [];
     status.textContent = passkeys.length === 0 ? text['account.passkeys.none'] : '';
     status.hidden = passkeys.length > 0;
@@ -361,7 +361,8 @@ export function accountPasskeys(say: (message: string) => void, reload: () => Pr
       }),
     );
     // Changing passkeys needs a recent sign-in: once this session's is too old, say so up front.
-    const tooOld = account.passkeyChangesUntil !== undefined && Date.now() > account.passkeyChangesUntil;
+    // On the server's clock (a browser's may be minutes off); the API has the last word anyway.
+    const tooOld = account.passkeyChangesUntil !== undefined && Date.now() + clockOffset > account.passkeyChangesUntil;
     const full = passkeys.length >= passkeyRules.maxPerAccount;
     if (tooOld) askToSignInAgain(false);
     else {

@@ -270,7 +270,7 @@ export function accountPage(): void {
     }
     const { factors, sessions = [], username = '' } = result.body;
     byId('who').textContent = format(text['signedIn.as'], { username });
-    passkeys.render(result.body);
+    passkeys.render(result.body, result.clockOffset);
     byId('totp-status').textContent = factors.totp
       ? text['account.totp.on']
       : factors.passkeys > 0
