@@ -144,18 +144,19 @@ async function verify(): Promise<void> {
     input.autocomplete = recovery ? 'off' : 'one-time-code';
   };
 
-  if (offer.passkey) {
+  if (passkey) {
+    // The passkey is the primary way; the code form below it keeps a plain button.
     byId('verify-heading').textContent = text['secondStep.passkeyHeading'];
     byId('verify-cancel').hidden = true;
-    const submit = form.querySelector('button[type="submit"]') as HTMLButtonElement;
-    submit.classList.remove('primary');
-  }
-  if (passkey) {
+    (form.querySelector('button[type="submit"]') as HTMLButtonElement).classList.remove('primary');
     byId('passkey-block').hidden = false;
     byId('passkey-or').hidden = !hasTotp && !hasRecovery;
   } else if (offer.passkey) {
     // The account has passkeys but this browser cannot use them: the codes, if any, or what to do.
-    if (!hasTotp && !hasRecovery) showFormError(text['secondStep.passkeyUnsupported']);
+    if (!hasTotp && !hasRecovery) {
+      byId('verify-heading').textContent = text['secondStep.passkeyHeading'];
+      showFormError(text['secondStep.passkeyUnsupported']);
+    }
   }
   // With the app, its code form shows; without it, a recovery code is the fallback behind a link.
   const formShown = hasTotp || (!passkey && hasRecovery);

@@ -308,4 +308,25 @@ describe.each(cases)('passkeys in %s', (locale, lang) => {
     expect(problems).toEqual([]);
     await context.close();
   });
+  it('are not offered by a browser without WebAuthn, and the password still signs in', async () => {
+    const user = await newUser(`passkey-none-${lang}`);
+    const { context, page, problems } = await visit(browser(), locale);
+    await context.addInitScript(() => {
+      // As in a browser that has no WebAuthn at all.
+      delete (window as { PublicKeyCredential?: unknown }).PublicKeyCredential;
+    });
+    await page.goto('/');
+    await page.locator('#username').fill(user.username);
+    await expect(page.locator('#passkey-area').isHidden()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: t['login.passkey'] }).count()).resolves.toBe(0);
+    await page.locator('#password').fill(user.password);
+    await page.getByRole('button', { name: t['login.submit'], exact: true }).click();
+    await page.waitForURL('**/signed-in');
+    await page.goto('/account');
+    await page.locator('#passkeys-status', { hasText: t['account.passkeys.unsupported'] }).waitFor();
+    await expect(page.locator('#passkey-form').isHidden()).resolves.toBe(true);
+    await expectAccessible(page, `account, no WebAuthn (${lang})`);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
