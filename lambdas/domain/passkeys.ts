@@ -19,7 +19,7 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { type PasskeyView, passkeyRules } from '../definitions/passkeys';
 import type { AuthenticationMethod, SecondFactorMethod } from '../definitions/second-factors';
 import { toView } from './account';
-import { PasskeyInvalid, PasskeyLimit, PasskeyNotFound } from './errors';
+import { PasskeyInvalid, PasskeyLimit } from './errors';
 import type { Clock, FactorStore, Log, PasskeyChallenge, PasskeyRecord } from './ports';
 import { findSecondStep, type SessionDeps, type SignInResult, startSession } from './sessions';
 
@@ -156,15 +156,6 @@ export async function addPasskey(
   };
   if (!(await deps.factors.addPasskey(passkey))) throw new PasskeyInvalid('the passkey is already registered');
   deps.log.info('passkey added', { username, synced: passkey.synced });
-  return toView(passkey);
-}
-
-/** Removes a passkey of the account; answers what it was (the notice names it). */
-export async function removePasskey(username: string, id: string, deps: PasskeyDeps): Promise<PasskeyView> {
-  const passkey = await deps.factors.findPasskey(username, id);
-  if (!passkey) throw new PasskeyNotFound();
-  await deps.factors.removePasskey(username, id);
-  deps.log.info('passkey removed', { username });
   return toView(passkey);
 }
 

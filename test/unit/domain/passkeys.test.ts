@@ -3,7 +3,12 @@
 // one, and every way an answer must be refused (replayed, another site, another account, a removed
 // passkey, a cloned authenticator, a disabled account, a stale sign-in for changes).
 import { passkeyRules } from '../../../lambdas/definitions/passkeys';
-import { accountOverview, passkeyChangesUntil, requireRecentSignIn } from '../../../lambdas/domain/account';
+import {
+  accountOverview,
+  passkeyChangesUntil,
+  removePasskey,
+  requireRecentSignIn,
+} from '../../../lambdas/domain/account';
 import {
   PasskeyInvalid,
   PasskeyLimit,
@@ -15,7 +20,6 @@ import {
   completePasskeySecondStep,
   type RelyingParty,
   registrationOptions,
-  removePasskey,
   secondStepOptions,
   signInOptions,
   signInWithPasskey,
