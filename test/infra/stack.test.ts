@@ -431,6 +431,51 @@ describe('functions', () => {
       'ses:SendEmail identity no-reply@example.com',
       'ses:SendEmail template security-notice',
     ],
+    // Passkeys: a ceremony's challenge stored and spent (DeleteItem), the user's passkeys listed
+    // (Query on their partition), the owner item of a credential read; no key (public keys only).
+    'session-passkey-options': [
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+    ],
+    // Checks the account is enabled (AdminGetUser) before a passkey signs it in.
+    'session-passkey': [
+      'cognito-idp:AdminGetUser user pool',
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:UpdateItem table',
+    ],
+    'account-passkey-options': [
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+    ],
+    'account-passkey-add': [
+      'cognito-idp:AdminGetUser user pool',
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+      'ses:SendEmail configuration set',
+      'ses:SendEmail identity example.com',
+      'ses:SendEmail identity no-reply@example.com',
+      'ses:SendEmail template security-notice',
+    ],
+    'account-passkey-remove': [
+      'cognito-idp:AdminGetUser user pool',
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:UpdateItem table',
+      'ses:SendEmail configuration set',
+      'ses:SendEmail identity example.com',
+      'ses:SendEmail identity no-reply@example.com',
+      'ses:SendEmail template security-notice',
+    ],
     // Reads the session and the credential generation, slides the idle timeout, deletes a dead session.
     'session-get': ['dynamodb:DeleteItem table', 'dynamodb:GetItem table', 'dynamodb:UpdateItem table'],
     // Also signs the person out of the tools (back-channel logout).
