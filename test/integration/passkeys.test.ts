@@ -92,6 +92,32 @@ describe('passkeys', () => {
     expect(gone.body.error).toBe('passkey_invalid');
   });
 
+  it('take one answer per ceremony even when sent at once, and refuse a counter that went back', async () => {
+    const { browser } = await signedIn();
+    const authenticator = new SoftAuthenticator({ countSignatures: true });
+    await addPasskey(browser, authenticator, 'Security key');
+    const options = await new Browser().call('POST', '/api/session/passkey/options', {});
+    const response = await authenticator.authenticate(options.body.options as RequestOptions, baseUrl());
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () => new Browser().call('POST', '/api/session/passkey', { response })),
+    );
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 401, 401, 401, 401]);
+
+    // Two answers signed in order; the later one is used first: the earlier one's counter is behind.
+    const first = await authenticator.authenticate(
+      (await new Browser().call('POST', '/api/session/passkey/options', {})).body.options as RequestOptions,
+      baseUrl(),
+    );
+    const second = await authenticator.authenticate(
+      (await new Browser().call('POST', '/api/session/passkey/options', {})).body.options as RequestOptions,
+      baseUrl(),
+    );
+    expect((await new Browser().call('POST', '/api/session/passkey', { response: second })).status).toBe(200);
+    const cloned = await new Browser().call('POST', '/api/session/passkey', { response: first });
+    expect(cloned.status).toBe(401);
+    expect(cloned.body.error).toBe('passkey_invalid');
+  });
+
   it('are asked for as the second step after the password, including after nothing else is set up', async () => {
     const { user, browser } = await signedIn();
     const authenticator = new SoftAuthenticator({ backedUp: false });
