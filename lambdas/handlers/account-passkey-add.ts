@@ -1,6 +1,6 @@
 // POST /api/account/passkeys: stores the passkey the browser just made, under the name given;
 // the person is told by email.
-import { passkeyRules } from '../definitions/passkeys';
+import { apiRoutes } from '../definitions/routes';
 import { requireRecentSignIn, sendSecurityNotice } from '../domain/account';
 import { addPasskey } from '../domain/passkeys';
 import { httpHandler } from '../http/handler';
@@ -15,7 +15,7 @@ const sessionDeps = signInDeps({ securityMailer });
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
-    const { name, response } = jsonBody(event, addPasskeySchema, passkeyRules.responseMaxLength);
+    const { name, response } = jsonBody(event, addPasskeySchema, apiRoutes.addPasskey.maxBodyBytes);
     const deps = { ...sessionDeps(scope), relyingParty: relyingPartyOfSite };
     const me = await signedIn(event, deps);
     requireRecentSignIn(me, deps.clock);
