@@ -290,3 +290,22 @@ export async function completePasskeySecondStep(
     session: await startSession(step.username, step.generation, amr, replacing, deps),
   };
 }
+
+/**
+ * The set-up a deployment that requires a second factor asks for during sign-in, with a passkey:
+ * the first passkey is stored, the enrolment step ends, and the session starts (password + key).
+ */
+export async function completeEnrolmentWithPasskey(
+  stepValue: string | undefined,
+  name: string,
+  response: RegistrationResponseJSON,
+  deps: SessionDeps & PasskeyDeps,
+  replacing?: string,
+): Promise<{ result: SignInResult; passkey: PasskeyView }> {
+  const step = await findSecondStep(stepValue, 'enrol', deps);
+  const passkey = await addPasskey(step.username, name, response, deps);
+  await deps.sessions.deleteSecondStep(step.hash);
+  const amr: AuthenticationMethod[] = [...step.amr, keyMethod(passkey.synced)];
+  const session = await startSession(step.username, step.generation, amr, replacing, deps);
+  return { result: { kind: 'signed_in', username: step.username, session }, passkey };
+}
