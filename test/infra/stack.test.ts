@@ -162,6 +162,7 @@ describe('site bucket and CloudFront', () => {
     const custom = Object.fromEntries(policy.CustomHeadersConfig.Items.map((h) => [h.Header, h.Value]));
     expect(custom['cross-origin-opener-policy']).toBe('same-origin');
     expect(custom['permissions-policy']).toContain('camera=()');
+    expect(custom['permissions-policy']).toContain('publickey-credentials-get=(self)');
 
     // The API keeps its own stricter CSP: CloudFront adds HSTS and does not override the rest.
     const apiPolicy = propertiesOf(logicalId(stack.site.apiHeaders)).ResponseHeadersPolicyConfig as {
