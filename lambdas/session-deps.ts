@@ -121,7 +121,7 @@ export function stepCookie(event: APIGatewayProxyEventV2): string | undefined {
   return cookie(event, cookieName('step', site.secureCookies));
 }
 
-export function signInResponse(result: SignInResult, extra: Record<string, unknown> = {}): Response {
+export function signInResponse(result: SignInResult, extra: Record<string, unknown> = {}, status = 200): Response {
   if (result.kind === 'second_factor_required' || result.kind === 'enrolment_required') {
     const verify = result.kind === 'second_factor_required';
     return json(
@@ -155,7 +155,7 @@ export function signInResponse(result: SignInResult, extra: Record<string, unkno
     );
   }
   return json(
-    200,
+    status,
     { username: result.username, ...extra },
     {
       cookies: [

@@ -48,8 +48,25 @@ export const MAX_BUNDLE_BYTES = 600 * 1024;
  */
 export const PROVIDER_MAX_BUNDLE_BYTES = 1300 * 1024;
 
+/**
+ * The functions that check passkeys carry SimpleWebAuthn (~60 KB) and, through its attestation
+ * verifiers and metadata service, an X.509/ASN.1 stack (@peculiar/x509, asn1js, reflect-metadata:
+ * ~200 KB) that its single entry point brings whatever is used: the package declares no
+ * sideEffects, and NodejsFunction's esbuild takes no plugins to say so for it. Only these five
+ * import it (lambdas/domain/passkeys.ts); removing a passkey and the account page do not.
+ */
+export const PASSKEY_MAX_BUNDLE_BYTES = 850 * 1024;
+export const passkeyHandlers: readonly string[] = [
+  'session-passkey-options',
+  'session-passkey',
+  'session-second-factor',
+  'account-passkey-options',
+  'account-passkey-add',
+];
+
 export function maxBundleBytes(handler: string): number {
-  return handler === 'oidc-provider' ? PROVIDER_MAX_BUNDLE_BYTES : MAX_BUNDLE_BYTES;
+  if (handler === 'oidc-provider') return PROVIDER_MAX_BUNDLE_BYTES;
+  return passkeyHandlers.includes(handler) ? PASSKEY_MAX_BUNDLE_BYTES : MAX_BUNDLE_BYTES;
 }
 
 /** esbuild API options for one or more handler bundles written to outdir as `<name>.mjs`. */

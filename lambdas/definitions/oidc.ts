@@ -56,8 +56,8 @@ export const keyCacheSeconds = 5 * 60;
 
 /** Scopes and the claims each releases (OpenID Connect Core 5.4). */
 export const oidcClaims = {
-  // auth_time and amr describe the sign-in itself; every ID token carries them.
-  openid: ['sub', 'auth_time', 'amr'],
+  // auth_time, amr and acr describe the sign-in itself; every ID token carries them.
+  openid: ['sub', 'auth_time', 'amr', 'acr'],
   email: ['email', 'email_verified'],
   profile: ['name', 'preferred_username'],
 } as const;

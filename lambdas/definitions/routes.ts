@@ -1,5 +1,6 @@
 // The one list of API routes, queue consumers and pages. The local runner and the CDK stack both
 // read it, so a route added here exists everywhere with the same handler.
+import { passkeyRules } from './passkeys';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -8,6 +9,8 @@ export interface ApiRoute {
   readonly path: string;
   /** File name (without extension) under lambdas/handlers/ that exports `handler`. */
   readonly handler: string;
+  /** The body's size limit when it is not the forms' 4 KB (lambdas/http/request.ts): passkey answers. */
+  readonly maxBodyBytes?: number;
 }
 
 export const API_PREFIX = '/api';
@@ -20,7 +23,12 @@ export const apiRoutes = {
   deleteSession: { method: 'DELETE', path: '/api/session', handler: 'session-delete' },
   choosePassword: { method: 'POST', path: '/api/session/new-password', handler: 'session-new-password' },
   requestCredential: { method: 'POST', path: '/api/credential-requests', handler: 'credential-request' },
-  secondFactor: { method: 'POST', path: '/api/session/second-factor', handler: 'session-second-factor' },
+  secondFactor: {
+    method: 'POST',
+    path: '/api/session/second-factor',
+    handler: 'session-second-factor',
+    maxBodyBytes: passkeyRules.responseMaxLength,
+  },
   getAccount: { method: 'GET', path: '/api/account', handler: 'account-get' },
   startTotp: { method: 'POST', path: '/api/account/totp', handler: 'account-totp-start' },
   confirmTotp: { method: 'POST', path: '/api/account/totp/confirm', handler: 'account-totp-confirm' },
@@ -30,13 +38,23 @@ export const apiRoutes = {
   /** A passkey ceremony's options: to sign in without a password, or as the second step. */
   passkeySignInOptions: { method: 'POST', path: '/api/session/passkey/options', handler: 'session-passkey-options' },
   /** Signs in with a passkey instead of the password (a discoverable credential). */
-  passkeySignIn: { method: 'POST', path: '/api/session/passkey', handler: 'session-passkey' },
+  passkeySignIn: {
+    method: 'POST',
+    path: '/api/session/passkey',
+    handler: 'session-passkey',
+    maxBodyBytes: passkeyRules.responseMaxLength,
+  },
   passkeyRegistrationOptions: {
     method: 'POST',
     path: '/api/account/passkeys/options',
     handler: 'account-passkey-options',
   },
-  addPasskey: { method: 'POST', path: '/api/account/passkeys', handler: 'account-passkey-add' },
+  addPasskey: {
+    method: 'POST',
+    path: '/api/account/passkeys',
+    handler: 'account-passkey-add',
+    maxBodyBytes: passkeyRules.responseMaxLength,
+  },
   removePasskey: { method: 'POST', path: '/api/account/passkeys/remove', handler: 'account-passkey-remove' },
 } as const satisfies Record<string, ApiRoute>;
 

@@ -5,7 +5,7 @@ import type { Language } from '../definitions/languages';
 import { type PasskeyView, passkeyRules } from '../definitions/passkeys';
 import type { AuthenticationMethod, SecurityChange } from '../definitions/second-factors';
 import { OpsError } from './credential-requests';
-import { ReauthenticationRequired } from './errors';
+import { PasskeyNotFound, ReauthenticationRequired } from './errors';
 import type {
   AuditTrail,
   Clock,
@@ -173,4 +173,17 @@ export async function resetFactorsByOps(
   deps.log.info('second factors reset by ops', { username: user.username, by, removed, sessionsEnded });
   await sendSecurityNotice(user.username, 'factors_reset_by_support', { language, sourceIp: `ops (${by})` }, deps);
   return { username: user.username, removed, sessionsEnded };
+}
+
+/** Removes a passkey of the account; answers what it was (the notice names it). */
+export async function removePasskey(
+  username: string,
+  id: string,
+  deps: Pick<AccountDeps, 'factors' | 'log'>,
+): Promise<PasskeyView> {
+  const passkey = await deps.factors.findPasskey(username, id);
+  if (!passkey) throw new PasskeyNotFound();
+  await deps.factors.removePasskey(username, id);
+  deps.log.info('passkey removed', { username });
+  return toView(passkey);
 }

@@ -19,7 +19,7 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { type PasskeyView, passkeyRules } from '../definitions/passkeys';
 import type { AuthenticationMethod, SecondFactorMethod } from '../definitions/second-factors';
 import { toView } from './account';
-import { PasskeyInvalid, PasskeyLimit, PasskeyNotFound } from './errors';
+import { PasskeyInvalid, PasskeyLimit } from './errors';
 import type { Clock, FactorStore, Log, PasskeyChallenge, PasskeyRecord } from './ports';
 import { findSecondStep, type SessionDeps, type SignInResult, startSession } from './sessions';
 
@@ -159,15 +159,6 @@ export async function addPasskey(
   return toView(passkey);
 }
 
-/** Removes a passkey of the account; answers what it was (the notice names it). */
-export async function removePasskey(username: string, id: string, deps: PasskeyDeps): Promise<PasskeyView> {
-  const passkey = await deps.factors.findPasskey(username, id);
-  if (!passkey) throw new PasskeyNotFound();
-  await deps.factors.removePasskey(username, id);
-  deps.log.info('passkey removed', { username });
-  return toView(passkey);
-}
-
 /** Options for signing in with a passkey, no username asked: the browser offers the site's passkeys. */
 export async function signInOptions(deps: PasskeyDeps): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const options = await generateAuthenticationOptions({
@@ -298,4 +289,23 @@ export async function completePasskeySecondStep(
     username: step.username,
     session: await startSession(step.username, step.generation, amr, replacing, deps),
   };
+}
+
+/**
+ * The set-up a deployment that requires a second factor asks for during sign-in, with a passkey:
+ * the first passkey is stored, the enrolment step ends, and the session starts (password + key).
+ */
+export async function completeEnrolmentWithPasskey(
+  stepValue: string | undefined,
+  name: string,
+  response: RegistrationResponseJSON,
+  deps: SessionDeps & PasskeyDeps,
+  replacing?: string,
+): Promise<{ result: SignInResult; passkey: PasskeyView }> {
+  const step = await findSecondStep(stepValue, 'enrol', deps);
+  const passkey = await addPasskey(step.username, name, response, deps);
+  await deps.sessions.deleteSecondStep(step.hash);
+  const amr: AuthenticationMethod[] = [...step.amr, keyMethod(passkey.synced)];
+  const session = await startSession(step.username, step.generation, amr, replacing, deps);
+  return { result: { kind: 'signed_in', username: step.username, session }, passkey };
 }

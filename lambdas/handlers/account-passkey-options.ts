@@ -1,11 +1,13 @@
-// POST /api/account/passkeys/options: options for registering a passkey (signed in, recently).
+// POST /api/account/passkeys/options: options for registering a passkey: signed in (recently), or
+// during a sign-in when the portal requires a second factor and the account has none yet.
 import { requireRecentSignIn } from '../domain/account';
 import { registrationOptions } from '../domain/passkeys';
+import { enrolmentStepUser } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
 import { emptySchema } from '../http/schemas';
-import { relyingPartyOfSite, signedIn, signInDeps, site } from '../session-deps';
+import { relyingPartyOfSite, signedIn, signInDeps, site, stepCookie } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
 const sessionDeps = signInDeps();
@@ -15,9 +17,15 @@ export const handler = httpHandler(
   async (event, scope) => {
     jsonBody(event, emptySchema);
     const deps = { ...sessionDeps(scope), relyingParty: relyingPartyOfSite };
-    const me = await signedIn(event, deps);
-    requireRecentSignIn(me, deps.clock);
-    return json(200, { options: await registrationOptions(me.username, deps) });
+    const step = stepCookie(event);
+    const username = step ? await enrolmentStepUser(step, deps) : await recentlySignedIn();
+    return json(200, { options: await registrationOptions(username, deps) });
+
+    async function recentlySignedIn(): Promise<string> {
+      const me = await signedIn(event, deps);
+      requireRecentSignIn(me, deps.clock);
+      return me.username;
+    }
   },
   ipRateLimit('account-passkey-options'),
 );

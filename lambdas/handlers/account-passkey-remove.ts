@@ -1,12 +1,11 @@
 // POST /api/account/passkeys/remove: removes one of the person's passkeys (signed in, recently);
 // the person is told by email.
-import { requireRecentSignIn, sendSecurityNotice } from '../domain/account';
-import { removePasskey } from '../domain/passkeys';
+import { removePasskey, requireRecentSignIn, sendSecurityNotice } from '../domain/account';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
 import { removePasskeySchema } from '../http/schemas';
-import { noticeContext, relyingPartyOfSite, signedIn, signInDeps, site } from '../session-deps';
+import { noticeContext, signedIn, signInDeps, site } from '../session-deps';
 import { ipRateLimit, securityMailer } from '../wiring';
 
 const sessionDeps = signInDeps({ securityMailer });
@@ -15,7 +14,7 @@ export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
     const { id } = jsonBody(event, removePasskeySchema);
-    const deps = { ...sessionDeps(scope), relyingParty: relyingPartyOfSite };
+    const deps = sessionDeps(scope);
     const me = await signedIn(event, deps);
     requireRecentSignIn(me, deps.clock);
     const removed = await removePasskey(me.username, id, deps);

@@ -1,6 +1,6 @@
 // POST /api/session/passkey: signs in with a passkey instead of the password. Answers as a
 // password sign-in does (the session cookie), so the pages continue the same way.
-import { passkeyRules } from '../definitions/passkeys';
+import { apiRoutes } from '../definitions/routes';
 import { signInWithPasskey } from '../domain/passkeys';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
@@ -13,7 +13,7 @@ const sessionDeps = signInDeps();
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
-    const { response } = jsonBody(event, passkeySignInSchema, passkeyRules.responseMaxLength);
+    const { response } = jsonBody(event, passkeySignInSchema, apiRoutes.passkeySignIn.maxBodyBytes);
     const deps = { ...sessionDeps(scope), relyingParty: relyingPartyOfSite };
     // The browser's previous session, if any, ends when the new one starts.
     return signInResponse(await signInWithPasskey(asAssertion(response), deps, sessionCookie(event)));

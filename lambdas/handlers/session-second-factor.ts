@@ -1,6 +1,6 @@
 // POST /api/session/second-factor: the second step of a sign-in (authenticator, recovery code or
 // passkey).
-import { passkeyRules } from '../definitions/passkeys';
+import { apiRoutes } from '../definitions/routes';
 import { sendSecurityNotice } from '../domain/account';
 import { completePasskeySecondStep } from '../domain/passkeys';
 import { completeSecondStep } from '../domain/sessions';
@@ -23,7 +23,7 @@ const sessionDeps = signInDeps({ sealer: secretSealer, securityMailer });
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
-    const proof = jsonBody(event, secondFactorSchema, passkeyRules.responseMaxLength);
+    const proof = jsonBody(event, secondFactorSchema, apiRoutes.secondFactor.maxBodyBytes);
     const deps = sessionDeps(scope);
     // The browser's previous session, if any, ends when the new one starts (as signIn does).
     const result =

@@ -80,6 +80,12 @@ const clientsCalled: Record<string, string[]> = {
   'account-totp-remove': [COGNITO, DYNAMODB, KMS, SES],
   'account-recovery-codes': [COGNITO, DYNAMODB, SES],
   'account-sessions-revoke': [COGNITO, DYNAMODB, SES],
+  // Passkeys need no key (their public keys are not secret); SES where a change is confirmed.
+  'session-passkey-options': [COGNITO, DYNAMODB],
+  'session-passkey': [COGNITO, DYNAMODB],
+  'account-passkey-options': [COGNITO, DYNAMODB],
+  'account-passkey-add': [COGNITO, DYNAMODB, SES],
+  'account-passkey-remove': [COGNITO, DYNAMODB, SES],
   'credential-request': [COGNITO, DYNAMODB, SES],
 };
 

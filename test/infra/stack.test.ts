@@ -162,6 +162,7 @@ describe('site bucket and CloudFront', () => {
     const custom = Object.fromEntries(policy.CustomHeadersConfig.Items.map((h) => [h.Header, h.Value]));
     expect(custom['cross-origin-opener-policy']).toBe('same-origin');
     expect(custom['permissions-policy']).toContain('camera=()');
+    expect(custom['permissions-policy']).toContain('publickey-credentials-get=(self)');
 
     // The API keeps its own stricter CSP: CloudFront adds HSTS and does not override the rest.
     const apiPolicy = propertiesOf(logicalId(stack.site.apiHeaders)).ResponseHeadersPolicyConfig as {
@@ -425,6 +426,51 @@ describe('functions', () => {
       'dynamodb:DeleteItem table',
       'dynamodb:GetItem table',
       'dynamodb:Query byUser index',
+      'dynamodb:UpdateItem table',
+      'ses:SendEmail configuration set',
+      'ses:SendEmail identity example.com',
+      'ses:SendEmail identity no-reply@example.com',
+      'ses:SendEmail template security-notice',
+    ],
+    // Passkeys: a ceremony's challenge stored and spent (DeleteItem), the user's passkeys listed
+    // (Query on their partition), the owner item of a credential read; no key (public keys only).
+    'session-passkey-options': [
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+    ],
+    // Checks the account is enabled (AdminGetUser) before a passkey signs it in.
+    'session-passkey': [
+      'cognito-idp:AdminGetUser user pool',
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:UpdateItem table',
+    ],
+    'account-passkey-options': [
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+    ],
+    'account-passkey-add': [
+      'cognito-idp:AdminGetUser user pool',
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
+      'dynamodb:PutItem table',
+      'dynamodb:Query table',
+      'dynamodb:UpdateItem table',
+      'ses:SendEmail configuration set',
+      'ses:SendEmail identity example.com',
+      'ses:SendEmail identity no-reply@example.com',
+      'ses:SendEmail template security-notice',
+    ],
+    'account-passkey-remove': [
+      'cognito-idp:AdminGetUser user pool',
+      'dynamodb:DeleteItem table',
+      'dynamodb:GetItem table',
       'dynamodb:UpdateItem table',
       'ses:SendEmail configuration set',
       'ses:SendEmail identity example.com',

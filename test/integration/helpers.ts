@@ -247,3 +247,19 @@ export async function resetLinkFor(user: { username: string; email: string }): P
   if (response.status !== 202) throw new Error(`reset request answered ${response.status}`);
   return tokenIn(await waitForEmail(user.email, 'reset your password', before));
 }
+
+/** Moves a session's sign-in (createdAt) and last use (lastSeenAt) back in time, as waiting would. */
+export async function ageSession(cookieValue: string, by: { signedInMs?: number; idleMs?: number }): Promise<void> {
+  const db = localDocumentClient();
+  const now = Date.now();
+  await db.send(
+    new UpdateCommand({
+      TableName: process.env.SUPPORT_ACCESS_TABLE,
+      Key: { pk: `SESSION#${hashToken(cookieValue)}`, sk: 'SESSION' },
+      UpdateExpression: 'SET createdAt = :created, lastSeenAt = :seen',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':created': now - (by.signedInMs ?? 0), ':seen': now - (by.idleMs ?? 0) },
+    }),
+  );
+  db.destroy();
+}

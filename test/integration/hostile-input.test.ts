@@ -4,13 +4,16 @@
 // answer), never a 5xx, and leave the table and the inbox as they were.
 import { request } from 'node:http';
 import fc from 'fast-check';
-import { apiRoutes } from '../../lambdas/definitions/routes';
+import { type ApiRoute, apiRoutes } from '../../lambdas/definitions/routes';
+import { MAX_BODY_BYTES } from '../../lambdas/http/request';
 import { Browser, baseUrl, inbox, newLoopbackAddress, queueIdle, tableSnapshot } from './helpers';
 
 jest.setTimeout(120_000);
 
 const RUNS = 40;
-const postRoutes = Object.values(apiRoutes).filter((r) => r.method === 'POST');
+const postRoutes: readonly ApiRoute[] = Object.values(apiRoutes).filter((r) => r.method === 'POST');
+/** Passkey answers may be larger than the forms' fields (lambdas/definitions/routes.ts). */
+const maxBody = (route: ApiRoute): number => route.maxBodyBytes ?? MAX_BODY_BYTES;
 
 /** Sends raw bytes with any content type, from a fresh address (so rate limits stay out of the way). */
 function rawPost(
@@ -103,9 +106,16 @@ beforeAll(async () => {
   before = { table: await tableSnapshot(), emails: (await inbox()).length };
 });
 
+/**
+ * A passkey ceremony's challenge is the one thing a well-formed request to the options endpoint
+ * stores (`{}` is such a request): it lapses after 5 minutes (TTL) and signs nobody in. Nothing
+ * else may change.
+ */
+const withoutCeremonies = (items: string[]) => items.filter((item) => !item.startsWith('{"pk":"WEBAUTHN#'));
+
 afterAll(async () => {
   await queueIdle();
-  expect(await tableSnapshot()).toEqual(before.table);
+  expect(withoutCeremonies(await tableSnapshot())).toEqual(withoutCeremonies(before.table));
   expect(await inbox()).toHaveLength(before.emails);
 });
 
@@ -162,7 +172,7 @@ describe.each(postRoutes)('$method $path with hostile input', (route) => {
 
   it('refuses huge bodies with a 413', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 4_200, max: 200_000 }), async (size) => {
+      fc.asyncProperty(fc.integer({ min: maxBody(route) + 100, max: 200_000 }), async (size) => {
         const answer = await rawPost(
           route.path,
           Buffer.from(JSON.stringify({ login: 'x'.repeat(size) })),

@@ -3,7 +3,12 @@
 // one, and every way an answer must be refused (replayed, another site, another account, a removed
 // passkey, a cloned authenticator, a disabled account, a stale sign-in for changes).
 import { passkeyRules } from '../../../lambdas/definitions/passkeys';
-import { accountOverview, passkeyChangesUntil, requireRecentSignIn } from '../../../lambdas/domain/account';
+import {
+  accountOverview,
+  passkeyChangesUntil,
+  removePasskey,
+  requireRecentSignIn,
+} from '../../../lambdas/domain/account';
 import {
   PasskeyInvalid,
   PasskeyLimit,
@@ -12,10 +17,10 @@ import {
 } from '../../../lambdas/domain/errors';
 import {
   addPasskey,
+  completeEnrolmentWithPasskey,
   completePasskeySecondStep,
   type RelyingParty,
   registrationOptions,
-  removePasskey,
   secondStepOptions,
   signInOptions,
   signInWithPasskey,
@@ -291,6 +296,38 @@ describe('a passkey as the second step', () => {
     if (challenge.kind !== 'new_password_required') return;
     const next = await chooseNewPassword(challenge.challenge.value, 'A-brand-new-passphrase-7', deps);
     expect(next).toMatchObject({ kind: 'second_factor_required', methods: ['passkey'] });
+  });
+});
+
+describe('a deployment that requires a second factor', () => {
+  it('lets a person without one set up a passkey during the sign-in, which then starts the session', async () => {
+    const deps = { ...setup(), requireSecondFactor: true };
+    const enrol = await signIn('demo', PASSWORD, IP, deps);
+    if (enrol.kind !== 'enrolment_required') throw new Error(`expected the set-up, got ${enrol.kind}`);
+    expect(deps.sessions.sessions.size).toBe(0);
+    const authenticator = new SoftAuthenticator({ backedUp: false });
+    const response = await authenticator.register(await registrationOptions('demo', deps), ORIGIN);
+    const { result, passkey } = await completeEnrolmentWithPasskey(enrol.step.value, 'Key', response, deps);
+    expect(passkey.name).toBe('Key');
+    if (result.kind !== 'signed_in') throw new Error('expected a session');
+    await expect(currentSession(result.session.value, deps)).resolves.toMatchObject({ amr: ['pwd', 'hwk'] });
+    // The step is spent; the next sign-in asks for the passkey.
+    await expect(completeEnrolmentWithPasskey(enrol.step.value, 'Key', response, deps)).rejects.toThrow();
+    await expect(signIn('demo', PASSWORD, IP, deps)).resolves.toMatchObject({
+      kind: 'second_factor_required',
+      methods: ['passkey'],
+    });
+  });
+
+  it('needs the enrolment step: a verify step or none at all is refused and stores nothing', async () => {
+    const deps = setup();
+    await register(deps, new SoftAuthenticator());
+    const verify = await signIn('demo', PASSWORD, IP, deps);
+    if (verify.kind !== 'second_factor_required') throw new Error('expected the second step');
+    const response = await new SoftAuthenticator().register(await registrationOptions('demo', deps), ORIGIN);
+    await expect(completeEnrolmentWithPasskey(verify.step.value, 'Key', response, deps)).rejects.toThrow();
+    await expect(completeEnrolmentWithPasskey(undefined, 'Key', response, deps)).rejects.toThrow();
+    expect((await deps.factors.listPasskeys('demo')).length).toBe(1);
   });
 });
 
