@@ -100,7 +100,10 @@ const en = {
     'secondStep.passkey.busy': 'Waiting for your passkey…',
     'secondStep.setup.heading': 'Set up a second factor',
     'secondStep.setup.lead':
-      'This portal asks everyone for a second factor. Set up an authenticator app now to finish signing in.',
+      'This portal asks everyone for a second factor. Set up a passkey or an authenticator app now to finish signing in.',
+    'secondStep.setup.passkeyHeading': 'A passkey',
+    'secondStep.setup.passkeySubmit': 'Set up a passkey',
+    'secondStep.setup.appHeading': 'An authenticator app',
     'recovery.heading': 'Your recovery codes',
     'recovery.lead':
       'Keep these ten codes somewhere safe: each one lets you in once if you lose your phone. They are shown only now.',
@@ -424,7 +427,10 @@ const it: { page: Record<PageKey, string>; script: ScriptText } = {
     'secondStep.passkey.busy': 'In attesa della passkey…',
     'secondStep.setup.heading': 'Configura un secondo fattore',
     'secondStep.setup.lead':
-      'Questo portale chiede a tutti un secondo fattore. Configura ora un’app di autenticazione per completare l’accesso.',
+      'Questo portale chiede a tutti un secondo fattore. Configura ora una passkey o un’app di autenticazione per completare l’accesso.',
+    'secondStep.setup.passkeyHeading': 'Una passkey',
+    'secondStep.setup.passkeySubmit': 'Configura una passkey',
+    'secondStep.setup.appHeading': 'Un’app di autenticazione',
     'recovery.heading': 'I tuoi codici di recupero',
     'recovery.lead':
       'Conserva questi dieci codici in un posto sicuro: ognuno ti fa entrare una volta se perdi il telefono. Li vedi solo ora.',

@@ -220,6 +220,73 @@ function suggestedName(): string {
   return browser && platform ? format(text['account.passkeys.defaultName'], { browser, platform }) : '';
 }
 
+/**
+ * Registers a new passkey under `name`: options from the API, the browser's ceremony, the answer
+ * back. Signed in, it adds to the account; during a sign-in that must set up a second factor (the
+ * step cookie), the API also starts the session.
+ */
+async function createPasskey(
+  name: string,
+): Promise<
+  { added: { passkey?: PasskeyView } } | { refused: ApiResult<unknown> } | { cancelled: true } | { failed: string }
+> {
+  const start = await callApi<{ options?: PublicKeyCredentialCreationOptionsJSON }>(
+    'POST',
+    apiRoutes.passkeyRegistrationOptions.path,
+    {},
+  );
+  if (!start.ok || !start.body.options) return { refused: start };
+  let response: Awaited<ReturnType<typeof startRegistration>>;
+  try {
+    response = await startRegistration({ optionsJSON: start.body.options });
+  } catch (error) {
+    if (cancelled(error)) return { cancelled: true };
+    // The authenticator already holds one of this account's passkeys (the options exclude them).
+    if ((error as { name?: string }).name === 'InvalidStateError') return { failed: text['account.passkeys.exists'] };
+    return { failed: text['account.passkeys.failed'] };
+  }
+  const result = await callApi<{ passkey?: PasskeyView }>('POST', apiRoutes.addPasskey.path, { name, response });
+  return result.ok ? { added: result.body } : { refused: result };
+}
+
+/**
+ * The required set-up of a second factor during sign-in: a passkey, offered before the
+ * authenticator app. Its first passkey finishes the sign-in. Stays hidden without WebAuthn.
+ */
+export function setupWithPasskey(done: () => void): void {
+  const block = byId('setup-passkey');
+  if (!browserSupportsWebAuthn()) return;
+  block.hidden = false;
+  const form = byId<HTMLFormElement>('setup-passkey-form');
+  const name = byId<HTMLInputElement>('setup-passkey-name');
+  const button = form.querySelector('button[type="submit"]') as HTMLButtonElement;
+  const notice = byId('notice');
+  name.maxLength = passkeyRules.nameMaxLength;
+  name.value = suggestedName();
+  fitBusyButtons(block);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (isBusy(button)) return;
+    clearFormError();
+    notice.hidden = true;
+    if (!requireFields([[name, text['account.passkeys.needName']]])) return;
+    const chosen = name.value.trim();
+    await whileBusy(button, async () => {
+      const outcome = await createPasskey(chosen);
+      if ('added' in outcome) done();
+      else if ('cancelled' in outcome) {
+        notice.textContent = text['account.passkeys.cancelled'];
+        notice.hidden = false;
+      } else if ('failed' in outcome) showFormError(outcome.failed);
+      else if (outcome.refused.status === 401) location.replace(`${pages.login.path}?expired`);
+      else {
+        if (outcome.refused.body.error === 'invalid_request') setFieldError(name, errorText(outcome.refused));
+        showFormError(errorText(outcome.refused));
+      }
+    });
+  });
+}
+
 export interface AccountPasskeys {
   readonly passkeys?: readonly PasskeyView[];
   readonly passkeyChangesUntil?: number;
@@ -386,37 +453,16 @@ export function accountPasskeys(say: (message: string) => void, reload: () => Pr
     if (!requireFields([[name, text['account.passkeys.needName']]])) return;
     const chosen = name.value.trim();
     await whileBusy(addButton, async () => {
-      const start = await callApi<{ options?: PublicKeyCredentialCreationOptionsJSON }>(
-        'POST',
-        apiRoutes.passkeyRegistrationOptions.path,
-        {},
-      );
-      if (!start.ok || !start.body.options) {
-        refused(start);
-        return;
-      }
-      let response: Awaited<ReturnType<typeof startRegistration>>;
-      try {
-        response = await startRegistration({ optionsJSON: start.body.options });
-      } catch (error) {
-        const kind = (error as { name?: string }).name;
-        if (cancelled(error)) say(text['account.passkeys.cancelled']);
-        else if (kind === 'InvalidStateError') showFormError(text['account.passkeys.exists']);
-        else showFormError(text['account.passkeys.failed']);
-        return;
-      }
-      const result = await callApi<{ passkey?: PasskeyView }>('POST', apiRoutes.addPasskey.path, {
-        name: chosen,
-        response,
-      });
-      if (result.ok) {
+      const outcome = await createPasskey(chosen);
+      if ('cancelled' in outcome) say(text['account.passkeys.cancelled']);
+      else if ('failed' in outcome) showFormError(outcome.failed);
+      else if ('refused' in outcome) refused(outcome.refused);
+      else {
         setFieldError(name, undefined);
         name.value = suggestedName();
         await reload();
-        say(format(text['account.passkeys.addedNotice'], { name: result.body.passkey?.name ?? chosen }));
-        return;
+        say(format(text['account.passkeys.addedNotice'], { name: outcome.added.passkey?.name ?? chosen }));
       }
-      refused(result);
     });
   });
 

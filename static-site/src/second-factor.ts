@@ -13,7 +13,13 @@ import {
   whileBusy,
 } from './dom';
 import { format } from './messages';
-import { type AccountPasskeys, accountPasskeys, browserSupportsWebAuthn, secondStepOptions } from './passkeys';
+import {
+  type AccountPasskeys,
+  accountPasskeys,
+  browserSupportsWebAuthn,
+  secondStepOptions,
+  setupWithPasskey,
+} from './passkeys';
 import { text } from './text';
 
 function showState(state: string): void {
@@ -104,6 +110,8 @@ async function totpSetup(area: HTMLElement, done: (codes: string[]) => void): Pr
 export function secondStepPage(): void {
   if (new URLSearchParams(location.search).has('setup')) {
     showState('setup');
+    // A passkey is offered first; its first one finishes the sign-in (no recovery codes to keep).
+    setupWithPasskey(() => location.assign(pages.signedIn.path));
     void totpSetup(byId('setup-area'), (codes) => {
       renderCodes(byId('recovery-list'), codes);
       showState('codes');
