@@ -207,7 +207,7 @@ describe.each(cases)('passkeys in %s', (locale, lang) => {
     await page.getByRole('heading', { level: 1, name: t['secondStep.passkeyHeading'] }).waitFor();
     // No authenticator app on this account: no code form, no recovery code to fall back on.
     await expect(page.locator('#verify-form').isHidden()).resolves.toBe(true);
-    await expect(page.getByText(t['login.or'], { exact: true }).isVisible()).resolves.toBe(false);
+    await expect(page.locator('#passkey-or').isVisible()).resolves.toBe(false);
     await expectAccessible(page, `second step, passkey (${lang})`);
     const laptopAgain = await addAuthenticator(cdp);
     for (const credential of laptopCredentials) {
@@ -291,7 +291,7 @@ describe.each(cases)('passkeys in %s', (locale, lang) => {
     await page.getByRole('button', { name: t['secondStep.passkey.use'] }).waitFor();
     await expect(page.locator('#verify-lead').textContent()).resolves.toBe(t['secondStep.codeLeadOr']);
     await expect(page.getByLabel(t['secondStep.code']).isVisible()).resolves.toBe(true);
-    await expect(page.getByText(t['login.or'], { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('#passkey-or').isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: t['secondStep.useRecovery'] }).isVisible()).resolves.toBe(true);
     await expectAccessible(page, `second step, passkey and code (${lang})`);
 
