@@ -28,6 +28,18 @@ import { text } from './text';
 
 export { browserSupportsWebAuthn };
 
+/**
+ * Says something calmly in a status region (role=status): shown first, then filled on the next
+ * frame, so screen readers notice the change in a region that was hidden a moment ago.
+ */
+export function tell(region: HTMLElement, message: string): void {
+  region.textContent = '';
+  region.hidden = false;
+  requestAnimationFrame(() => {
+    region.textContent = message;
+  });
+}
+
 /** What became of a ceremony in the browser: an answer, the person said no (or it was aborted), or it failed. */
 type Ceremony<T> = { answer: T } | { cancelled: true } | { failed: string };
 
@@ -96,10 +108,7 @@ export function loginWithPasskey(notice: HTMLElement, signedIn: (challenge: stri
   const ceremony = new CeremonyOptions<PublicKeyCredentialRequestOptionsJSON>({});
   let modal = false;
   let finished = false;
-  const calm = (message: string) => {
-    notice.textContent = message;
-    notice.hidden = false;
-  };
+  const calm = (message: string) => tell(notice, message);
 
   /** Sends the browser's answer; true when signed in (the page is then leaving). */
   const finish = async (response: AuthenticationResponseJSON): Promise<boolean> => {
@@ -275,8 +284,7 @@ export function setupWithPasskey(done: () => void): void {
       const outcome = await createPasskey(chosen);
       if ('added' in outcome) done();
       else if ('cancelled' in outcome) {
-        notice.textContent = text['account.passkeys.cancelled'];
-        notice.hidden = false;
+        tell(notice, text['account.passkeys.cancelled']);
       } else if ('failed' in outcome) showFormError(outcome.failed);
       else if (outcome.refused.status === 401) location.replace(`${pages.login.path}?expired`);
       else {

@@ -19,6 +19,7 @@ import {
   browserSupportsWebAuthn,
   secondStepOptions,
   setupWithPasskey,
+  tell,
 } from './passkeys';
 import { text } from './text';
 
@@ -193,9 +194,10 @@ async function verify(): Promise<void> {
           return;
         }
         if ('cancelled' in outcome) {
-          notice.textContent =
-            formShown || hasRecovery ? text['secondStep.passkeyCancelled'] : text['secondStep.passkeyCancelledOnly'];
-          notice.hidden = false;
+          tell(
+            notice,
+            formShown || hasRecovery ? text['secondStep.passkeyCancelled'] : text['secondStep.passkeyCancelledOnly'],
+          );
           return;
         }
         if ('failed' in outcome) {
