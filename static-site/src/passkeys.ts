@@ -9,6 +9,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   startAuthentication,
   startRegistration,
+  WebAuthnAbortService,
 } from '@simplewebauthn/browser';
 import { type PasskeyView, passkeyRules } from '../../lambdas/definitions/passkeys';
 import { apiRoutes, pages } from '../../lambdas/definitions/routes';
@@ -71,14 +72,16 @@ async function authenticate(
  */
 class CeremonyOptions<T> {
   private cached: { options: T; at: number; extra: Record<string, unknown> } | undefined;
+  /** How long the options stay usable after they arrive. */
+  static readonly usableMs = (passkeyRules.challengeSeconds - 60) * 1000;
   private pending: Promise<ApiResult<{ options?: T }>> | undefined;
 
   constructor(private readonly body: Record<string, unknown>) {}
 
   /** The options, or the failed answer that says why there are none. */
-  async get(): Promise<{ options: T; extra: Record<string, unknown> } | { failure: ApiResult<unknown> }> {
+  async get(): Promise<{ options: T; at: number; extra: Record<string, unknown> } | { failure: ApiResult<unknown> }> {
     // The server's challenge lives challengeSeconds; keep a margin for the person's part.
-    if (this.cached && Date.now() - this.cached.at < (passkeyRules.challengeSeconds - 60) * 1000) return this.cached;
+    if (this.cached && Date.now() - this.cached.at < CeremonyOptions.usableMs) return this.cached;
     this.pending ??= callApi<{ options?: T }>('POST', apiRoutes.passkeySignInOptions.path, this.body);
     const result = await this.pending;
     this.pending = undefined;
@@ -127,12 +130,30 @@ export function loginWithPasskey(notice: HTMLElement, signedIn: (challenge: stri
 
   // Autofill (conditional mediation): the browser lists this site's passkeys among the username
   // field's suggestions; choosing one answers this request. It waits as long as the page is open.
+  // Its challenge is renewed before the server forgets it, so a passkey chosen much later still works.
+  let renewal: ReturnType<typeof setTimeout> | undefined;
+  let renewing = false;
   const autofill = async (): Promise<void> => {
+    clearTimeout(renewal);
     if (finished || modal || !(await browserSupportsWebAuthnAutofill())) return;
     const got = await ceremony.get();
     // No options: the button will say why when pressed; the password form works regardless.
     if ('failure' in got || modal) return;
+    renewal = setTimeout(
+      () => {
+        if (modal || finished) return;
+        renewing = true;
+        WebAuthnAbortService.cancelCeremony();
+      },
+      got.at + CeremonyOptions.usableMs - Date.now(),
+    );
     const outcome = await authenticate(got.options, true);
+    clearTimeout(renewal);
+    if (renewing) {
+      renewing = false;
+      void autofill();
+      return;
+    }
     // Aborted by the button's ceremony (or the page): the button's path takes over.
     if (!('answer' in outcome) || modal) return;
     clearFormError();
