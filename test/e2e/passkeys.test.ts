@@ -42,30 +42,63 @@ async function credentialsOf(cdp: CDPSession, authenticatorId: string) {
   return (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
 }
 
+interface WebAuthnRequest {
+  readonly mediation: string;
+  /** 'pending', 'answered', 'aborted while waiting', or the error the browser gave. */
+  readonly outcome: string;
+}
+
 /**
- * Records the page's WebAuthn requests (their mediation, and whether their signal was aborted):
- * the autofill request is invisible otherwise.
+ * Records each page's WebAuthn requests and what became of them (the autofill request is invisible
+ * otherwise): one list per page load, kept in this tab's sessionStorage so a page that has been
+ * left can still be read.
  */
 async function recordWebAuthnRequests(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
-    const calls: { mediation: string; aborted: boolean }[] = [];
-    (window as unknown as { __webauthn: typeof calls }).__webauthn = calls;
+    const KEY = 'webauthn-requests';
+    const pages = JSON.parse(sessionStorage.getItem(KEY) ?? '[]') as { mediation: string; outcome: string }[][];
+    const calls: { mediation: string; outcome: string }[] = [];
+    pages.push(calls);
+    const save = () => sessionStorage.setItem(KEY, JSON.stringify(pages));
+    save();
     const get = navigator.credentials.get.bind(navigator.credentials);
     navigator.credentials.get = (options?: CredentialRequestOptions) => {
-      const call = { mediation: String(options?.mediation ?? 'optional'), aborted: false };
+      const call = { mediation: String(options?.mediation ?? 'optional'), outcome: 'pending' };
       calls.push(call);
-      options?.signal?.addEventListener('abort', () => {
-        call.aborted = true;
-      });
-      return get(options);
+      save();
+      const settle = (outcome: string) => {
+        if (call.outcome === 'pending') call.outcome = outcome;
+        save();
+      };
+      options?.signal?.addEventListener('abort', () => settle('aborted while waiting'));
+      const answer = get(options);
+      answer.then(
+        () => settle('answered'),
+        (error: Error) => settle(error.name),
+      );
+      return answer;
     };
   });
 }
 
-function webAuthnRequests(page: Page): Promise<{ mediation: string; aborted: boolean }[]> {
-  return page.evaluate(
-    () => (window as unknown as { __webauthn: { mediation: string; aborted: boolean }[] }).__webauthn,
-  );
+/**
+ * Waits until the page has made `count` WebAuthn requests, asking from here: under Playwright's
+ * fake clock the page's timers and animation frames (which waitForFunction polls with) stand still.
+ */
+async function requestsMade(page: Page, count: number): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    if ((await webAuthnRequests(page)).length >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the page did not make ${count} WebAuthn requests`);
+}
+
+/** The WebAuthn requests of the current page load, or of the one `back` loads before it. */
+function webAuthnRequests(page: Page, back = 0): Promise<WebAuthnRequest[]> {
+  return page.evaluate((back) => {
+    const pages = JSON.parse(sessionStorage.getItem('webauthn-requests') ?? '[]') as WebAuthnRequest[][];
+    return pages[pages.length - 1 - back] ?? [];
+  }, back);
 }
 
 /** Moves this browser's session's sign-in back in time, as minutes passing would. */
@@ -176,27 +209,33 @@ describe.each(cases)('passkeys in %s', (locale, lang) => {
     await expect(passkeyItems.first().textContent()).resolves.not.toContain(t['account.passkeys.neverUsed']);
     await expect(passkeyItems.nth(1).textContent()).resolves.toContain(t['account.passkeys.neverUsed']);
 
-    // A cancelled ceremony (the person does not verify) says so calmly. While the person cannot
-    // verify, the autofill request waits quietly.
+    // A cancelled ceremony (the person does not verify) says so calmly, not as an error.
     await cdp.send('WebAuthn.setUserVerified', { authenticatorId: phone, isUserVerified: false });
     await signOut();
-    await page.waitForFunction(() => (window as unknown as { __webauthn: unknown[] }).__webauthn.length === 1);
-    await expect(webAuthnRequests(page)).resolves.toEqual([{ mediation: 'conditional', aborted: false }]);
+    await requestsMade(page, 1);
     await page.getByRole('button', { name: t['login.passkey'] }).click();
     await page.locator('#notice', { hasText: t['login.passkeyCancelled'] }).waitFor();
     await expect(page.locator('#form-error').isHidden()).resolves.toBe(true);
-    // The button's request aborted the waiting autofill request first; autofill waits again after.
-    await page.waitForFunction(() => (window as unknown as { __webauthn: unknown[] }).__webauthn.length === 3);
-    const requests = await webAuthnRequests(page);
-    expect(requests.map((request) => request.mediation)).toEqual(['conditional', 'optional', 'conditional']);
-    expect(requests[0]?.aborted).toBe(true);
+    const modal = (await webAuthnRequests(page)).filter((request) => request.mediation !== 'conditional');
+    expect(modal).toEqual([{ mediation: 'optional', outcome: 'NotAllowedError' }]);
     await expectAccessible(page, `login, passkey cancelled (${lang})`);
-
-    // The button works while that autofill request waits: the phone signs in through it.
     await cdp.send('WebAuthn.setUserVerified', { authenticatorId: phone, isUserVerified: true });
+
+    // The button works while an autofill request waits (here: for a touch that does not come), and
+    // aborts that request first.
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: phone, enabled: false });
+    await page.reload();
+    await requestsMade(page, 1);
+    await expect(webAuthnRequests(page)).resolves.toEqual([{ mediation: 'conditional', outcome: 'pending' }]);
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: phone, enabled: true });
     await page.getByRole('button', { name: t['login.passkey'] }).click();
     await page.waitForURL('**/signed-in');
     await page.locator('#who', { hasText: format(t['signedIn.as'], { username: user.username }) }).waitFor();
+    // The login page's requests (the page before this one).
+    await expect(webAuthnRequests(page, 1)).resolves.toEqual([
+      { mediation: 'conditional', outcome: 'aborted while waiting' },
+      { mediation: 'optional', outcome: 'answered' },
+    ]);
 
     // With the password, the account's passkey is the second step; the laptop's passkey does it.
     // (No authenticator while the login page is open, or its autofill would sign in first.)
@@ -326,6 +365,44 @@ describe.each(cases)('passkeys in %s', (locale, lang) => {
     await page.locator('#passkeys-status', { hasText: t['account.passkeys.unsupported'] }).waitFor();
     await expect(page.locator('#passkey-form').isHidden()).resolves.toBe(true);
     await expectAccessible(page, `account, no WebAuthn (${lang})`);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("the login page's autofill request", () => {
+  const t = { ...catalogue.en.page, ...catalogue.en.script };
+
+  it('is renewed before the server forgets its challenge', async () => {
+    const user = await newUser('passkey-renew');
+    const { context, page, problems } = await visit(browser(), 'en-GB');
+    await recordWebAuthnRequests(context);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await page.goto('/');
+    await page.locator('#username').fill(user.username);
+    await page.locator('#password').fill(user.password);
+    await page.getByRole('button', { name: t['login.submit'], exact: true }).click();
+    await page.waitForURL('**/signed-in');
+    await page.goto('/account');
+    const authenticatorId = await addAuthenticator(cdp);
+    await page.getByRole('button', { name: t['account.passkeys.add'] }).click();
+    await page.locator('#passkeys > li').waitFor();
+    await page.goto('/signed-in');
+    await page.getByRole('button', { name: t['signedIn.signOut'] }).click();
+    await page.waitForURL('**/?signed-out');
+    // The person does not choose the passkey (no touch comes): the autofill request waits.
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: false });
+    // The page's clock is Playwright's from here: minutes pass at once, and nothing waits for them.
+    await page.clock.install();
+    await page.goto('/');
+    await requestsMade(page, 1);
+    await page.clock.fastForward((passkeyRules.challengeSeconds - 60) * 1000 + 1000);
+    await requestsMade(page, 2);
+    await expect(webAuthnRequests(page)).resolves.toEqual([
+      { mediation: 'conditional', outcome: 'aborted while waiting' },
+      { mediation: 'conditional', outcome: 'pending' },
+    ]);
     expect(problems).toEqual([]);
     await context.close();
   });
