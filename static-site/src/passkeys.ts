@@ -66,14 +66,21 @@ async function authenticate(
 }
 
 /**
+ * How long a ceremony's options stay usable after they arrive: the server's challenge lives
+ * challengeSeconds; a margin is kept for the person's part. (A function, not a static field: a
+ * class with one would be kept in every page's bundle.)
+ */
+function usableMs(): number {
+  return (passkeyRules.challengeSeconds - 60) * 1000;
+}
+
+/**
  * A ceremony's options, asked once and used until spent or close to expiry: the browser dialog
  * then opens straight from the click (some browsers want it inside the click's user activation),
  * and the autofill request and the button share one challenge.
  */
 class CeremonyOptions<T> {
   private cached: { options: T; at: number; extra: Record<string, unknown> } | undefined;
-  /** How long the options stay usable after they arrive. */
-  static readonly usableMs = (passkeyRules.challengeSeconds - 60) * 1000;
   private pending: Promise<ApiResult<{ options?: T }>> | undefined;
 
   constructor(private readonly body: Record<string, unknown>) {}
@@ -81,7 +88,7 @@ class CeremonyOptions<T> {
   /** The options, or the failed answer that says why there are none. */
   async get(): Promise<{ options: T; at: number; extra: Record<string, unknown> } | { failure: ApiResult<unknown> }> {
     // The server's challenge lives challengeSeconds; keep a margin for the person's part.
-    if (this.cached && Date.now() - this.cached.at < CeremonyOptions.usableMs) return this.cached;
+    if (this.cached && Date.now() - this.cached.at < usableMs()) return this.cached;
     this.pending ??= callApi<{ options?: T }>('POST', apiRoutes.passkeySignInOptions.path, this.body);
     const result = await this.pending;
     this.pending = undefined;
@@ -145,7 +152,7 @@ export function loginWithPasskey(notice: HTMLElement, signedIn: (challenge: stri
         renewing = true;
         WebAuthnAbortService.cancelCeremony();
       },
-      got.at + CeremonyOptions.usableMs - Date.now(),
+      got.at + usableMs() - Date.now(),
     );
     const outcome = await authenticate(got.options, true);
     clearTimeout(renewal);
