@@ -73,8 +73,10 @@ export const rateLimitDefaults = {
     'account-totp-remove': { limit: 20, windowSeconds: 900 },
     'account-recovery-codes': { limit: 20, windowSeconds: 900 },
     'account-sessions-revoke': { limit: 20, windowSeconds: 900 },
-    // Options are asked on every visit of the login page (autofill) and again for each attempt.
-    'session-passkey-options': { limit: 120, windowSeconds: 900 },
+    // Options are asked on every visit of the login page (autofill, renewed every 4 minutes while it
+    // stays open) and again for each attempt: as generous as reading the session, for offices
+    // behind one address. Each stores one small challenge item that lapses after 5 minutes.
+    'session-passkey-options': { limit: 300, windowSeconds: 900 },
     'session-passkey': { limit: 30, windowSeconds: 900 },
     'account-passkey-options': { limit: 20, windowSeconds: 900 },
     'account-passkey-add': { limit: 20, windowSeconds: 900 },
