@@ -155,6 +155,8 @@ export async function runBench(): Promise<void> {
       { name: 'New password', url: `${stack.url}/new-password`, path: '/new-password' },
       { name: 'Signed in', url: `${stack.url}/signed-in`, path: '/signed-in', cookie },
       { name: 'Request credential', url: `${stack.url}/request-credential`, path: '/request-credential' },
+      // Signed in: factors, passkeys (it carries SimpleWebAuthn's registration code) and sessions.
+      { name: 'Your account', url: `${stack.url}/account`, path: '/account', cookie },
     ];
     const peerTarget: Target = { name: 'Amplify UI Authenticator', url: `${peerSite.url}/`, path: '/' };
     const all = [...targets, peerTarget];
