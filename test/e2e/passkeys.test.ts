@@ -13,6 +13,7 @@ import { hashToken } from '../../lambdas/domain/secrets';
 import { cookieNames } from '../../lambdas/http/responses';
 import { catalogue, format } from '../../static-site/src/messages';
 import { expectAccessible, focused, type Locale, newUser, nthEmail, stack, useBrowser, visit } from './support/helpers';
+import { addPlatformAuthenticator, virtualAuthenticators } from './support/webauthn';
 
 jest.setTimeout(120_000);
 
@@ -22,21 +23,6 @@ const cases: [Locale, 'en' | 'it'][] = [
   ['en-GB', 'en'],
   ['it-IT', 'it'],
 ];
-
-/** A platform authenticator that holds discoverable credentials and verifies its user (PIN, biometric). */
-async function addAuthenticator(cdp: CDPSession): Promise<string> {
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return authenticatorId;
-}
 
 async function credentialsOf(cdp: CDPSession, authenticatorId: string) {
   return (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
@@ -134,9 +120,8 @@ describe.each(cases)('passkeys in %s', (locale, lang) => {
     const user = await newUser(`passkey-${lang}`);
     const { context, page, problems } = await visit(browser(), locale);
     await recordWebAuthnRequests(context);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    const laptop = await addAuthenticator(cdp);
+    const cdp = await virtualAuthenticators(context, page);
+    const laptop = await addPlatformAuthenticator(cdp);
     const signInWithPassword = async () => {
       await page.goto('/');
       await page.locator('#username').fill(user.username);
@@ -190,7 +175,7 @@ describe.each(cases)('passkeys in %s', (locale, lang) => {
     // The laptop leaves; a phone (another authenticator) gets the second passkey.
     const laptopCredentials = await credentialsOf(cdp, laptop);
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: laptop });
-    const phone = await addAuthenticator(cdp);
+    const phone = await addPlatformAuthenticator(cdp);
     await name.fill('Phone');
     await page.getByRole('button', { name: t['account.passkeys.add'] }).click();
     await page.locator('#notice', { hasText: format(t['account.passkeys.addedNotice'], { name: 'Phone' }) }).waitFor();
@@ -248,7 +233,7 @@ describe.each(cases)('passkeys in %s', (locale, lang) => {
     await expect(page.locator('#verify-form').isHidden()).resolves.toBe(true);
     await expect(page.locator('#passkey-or').isVisible()).resolves.toBe(false);
     await expectAccessible(page, `second step, passkey (${lang})`);
-    const laptopAgain = await addAuthenticator(cdp);
+    const laptopAgain = await addPlatformAuthenticator(cdp);
     for (const credential of laptopCredentials) {
       await cdp.send('WebAuthn.addCredential', { authenticatorId: laptopAgain, credential });
     }
@@ -294,8 +279,7 @@ describe.each(cases)('passkeys in %s', (locale, lang) => {
   it('come first in the second step of an account that also has an authenticator app, whose code still works', async () => {
     const user = await newUser(`passkey-totp-${lang}`);
     const { context, page, problems } = await visit(browser(), locale);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
+    const cdp = await virtualAuthenticators(context, page);
     const signInWithPassword = async () => {
       await page.goto('/');
       await page.locator('#username').fill(user.username);
@@ -313,7 +297,7 @@ describe.each(cases)('passkeys in %s', (locale, lang) => {
     await page.getByLabel(t['setup.codeLabel']).fill(totpCode(secret, Date.now()));
     await page.getByRole('button', { name: t['setup.confirm'] }).click();
     await page.locator('#totp-status', { hasText: t['account.totp.on'] }).waitFor();
-    const authenticator = await addAuthenticator(cdp);
+    const authenticator = await addPlatformAuthenticator(cdp);
     await page.getByLabel(t['account.passkeys.name']).fill('Desk');
     await page.getByRole('button', { name: t['account.passkeys.add'] }).click();
     await page.locator('#passkeys > li', { hasText: 'Desk' }).waitFor();
@@ -377,15 +361,14 @@ describe("the login page's autofill request", () => {
     const user = await newUser('passkey-renew');
     const { context, page, problems } = await visit(browser(), 'en-GB');
     await recordWebAuthnRequests(context);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
+    const cdp = await virtualAuthenticators(context, page);
     await page.goto('/');
     await page.locator('#username').fill(user.username);
     await page.locator('#password').fill(user.password);
     await page.getByRole('button', { name: t['login.submit'], exact: true }).click();
     await page.waitForURL('**/signed-in');
     await page.goto('/account');
-    const authenticatorId = await addAuthenticator(cdp);
+    const authenticatorId = await addPlatformAuthenticator(cdp);
     await page.getByRole('button', { name: t['account.passkeys.add'] }).click();
     await page.locator('#passkeys > li').waitFor();
     await page.goto('/signed-in');
@@ -415,8 +398,7 @@ describe('a passkey sign-in for a tool', () => {
   it('continues the OpenID hand-off as a password sign-in does', async () => {
     const user = await newUser('passkey-tool');
     const { context, page, problems } = await visit(browser(), 'en-GB');
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
+    const cdp = await virtualAuthenticators(context, page);
     await page.goto('/');
     await page.locator('#username').fill(user.username);
     await page.locator('#password').fill(user.password);
@@ -425,7 +407,7 @@ describe('a passkey sign-in for a tool', () => {
     await page.goto('/account');
     await page.getByLabel(t['account.passkeys.name']).fill('Laptop');
     // The authenticator arrives only now: the login page's autofill found none to answer it.
-    await addAuthenticator(cdp);
+    await addPlatformAuthenticator(cdp);
     await page.getByRole('button', { name: t['account.passkeys.add'] }).click();
     await page.locator('#passkeys > li', { hasText: 'Laptop' }).waitFor();
     await page.goto('/signed-in');

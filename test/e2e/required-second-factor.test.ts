@@ -9,6 +9,7 @@ import { createUser } from '../../local/bootstrap';
 import { type LocalStack, readInbox, startLocalStack } from '../../local/local-stack';
 import { catalogue, format } from '../../static-site/src/messages';
 import { expectAccessible, useBrowser } from './support/helpers';
+import { addPlatformAuthenticator, virtualAuthenticators } from './support/webauthn';
 
 jest.setTimeout(180_000);
 
@@ -51,8 +52,7 @@ describe.each([
     const errors: string[] = [];
     context.on('weberror', (error) => errors.push(error.error().message));
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
+    const cdp = await virtualAuthenticators(context, page);
 
     await page.goto('/');
     await page.locator('#username').fill(user.username);
@@ -65,16 +65,7 @@ describe.each([
     await expectAccessible(page, `required set-up with a passkey (${lang})`);
 
     // The person cannot verify at first: nothing is added, and the page says so calmly.
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: false,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const authenticatorId = await addPlatformAuthenticator(cdp, { isUserVerified: false });
     await page.getByRole('button', { name: t['secondStep.setup.passkeySubmit'] }).click();
     await page.locator('#notice', { hasText: t['account.passkeys.cancelled'] }).waitFor();
     await expectAccessible(page, `required set-up, passkey cancelled (${lang})`);

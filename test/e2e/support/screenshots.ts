@@ -9,6 +9,7 @@ import { newTemporaryPassword } from '../../../lambdas/domain/secrets';
 import { createUser } from '../../../local/bootstrap';
 import { type LocalStack, readInbox, startLocalStack } from '../../../local/local-stack';
 import { CHROMIUM_FLAGS, requireChromium } from './chromium';
+import { addPlatformAuthenticator, virtualAuthenticators } from './webauthn';
 
 export const SCREENSHOTS_DIR = join(__dirname, '..', '..', '..', 'docs', 'screenshots');
 
@@ -113,18 +114,8 @@ export async function takeScreenshots(log: (line: string) => void = console.log)
     await shot(page, '09-signed-in');
 
     // Passkeys, with Chromium's virtual authenticator: the account page's list, then the second step.
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const cdp = await virtualAuthenticators(context, page);
+    const authenticatorId = await addPlatformAuthenticator(cdp);
     await page.goto('/account');
     await page.getByLabel('Name of the new passkey').fill('Work laptop');
     await page.getByRole('button', { name: 'Add a passkey' }).click();
