@@ -25,7 +25,7 @@ import {
 export const site = siteConfig();
 
 /** The passkeys' relying party: this site (its host name and origin), named as the portal. */
-export const relyingPartyOfSite = { ...relyingParty(site.siteUrl), name: site.portalName } as const;
+const relyingPartyOfSite = { ...relyingParty(site.siteUrl), name: site.portalName } as const;
 
 /** The factor key and the security-notice mailer: only the functions that use them get them. */
 export type SecondFactorAdapters = Pick<SessionDeps, 'sealer' | 'securityMailer'>;
@@ -91,6 +91,14 @@ export function signInDeps(adapters: Partial<SecondFactorAdapters> = {}): (scope
     securityMailer,
     portalName: site.portalName,
   });
+}
+
+/** signInDeps with the passkeys' relying party: for the functions that check or register passkeys. */
+export function passkeySignInDeps(
+  adapters: Partial<SecondFactorAdapters> = {},
+): (scope: RequestScope) => SessionDeps & { relyingParty: typeof relyingPartyOfSite } {
+  const deps = signInDeps(adapters);
+  return (scope) => ({ ...deps(scope), relyingParty: relyingPartyOfSite });
 }
 
 /** What reading or ending a session needs: the session store and the generations, and no Cognito client. */

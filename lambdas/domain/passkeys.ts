@@ -21,6 +21,7 @@ import type { AuthenticationMethod, SecondFactorMethod } from '../definitions/se
 import { toView } from './account';
 import { PasskeyInvalid, PasskeyLimit } from './errors';
 import type { Clock, FactorStore, Log, PasskeyChallenge, PasskeyRecord } from './ports';
+import { secondStepMethods } from './second-factors';
 import { findSecondStep, type SessionDeps, type SignInResult, startSession } from './sessions';
 
 /** Who the passkeys are for: the site (its host name and origin) and the name authenticators show. */
@@ -260,11 +261,7 @@ export async function secondStepOptions(
     timeout: passkeyRules.challengeSeconds * 1000,
   });
   await saveChallenge(options.challenge, 'second-step', deps, { username: step.username, stepHash: step.hash });
-  const methods: SecondFactorMethod[] = [];
-  if (passkeys.length > 0) methods.push('passkey');
-  if (summary.totp) methods.push('totp');
-  if (summary.recoveryCodesLeft > 0) methods.push('recovery');
-  return { options, methods };
+  return { options, methods: secondStepMethods(summary) };
 }
 
 /** The second step with a passkey of the account whose password was just right. */

@@ -5,9 +5,14 @@
 import { createHash, randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import type { RateLimit } from '../definitions/rate-limits';
-import { recoveryCodeRules, secondStepDefaults, totpParameters } from '../definitions/second-factors';
+import {
+  recoveryCodeRules,
+  type SecondFactorMethod,
+  secondStepDefaults,
+  totpParameters,
+} from '../definitions/second-factors';
 import { EnrolmentMissing, FactorExists, SecondFactorInvalid } from './errors';
-import type { Clock, FactorStore, Log, SecretSealer } from './ports';
+import type { Clock, FactorStore, FactorSummary, Log, SecretSealer } from './ports';
 import { type FailureCounter, RateLimited, rateKey, windowAt } from './rate-limit';
 
 export interface FactorDeps {
@@ -155,6 +160,18 @@ export async function regenerateRecoveryCodes(username: string, deps: FactorDeps
   );
   deps.log.info('recovery codes issued', { username });
   return codes;
+}
+
+/**
+ * What the second step offers, strongest first: a passkey (phishing-resistant), the authenticator
+ * app, a recovery code while any is left.
+ */
+export function secondStepMethods(factors: FactorSummary): SecondFactorMethod[] {
+  const methods: SecondFactorMethod[] = [];
+  if (factors.passkeys > 0) methods.push('passkey');
+  if (factors.totp) methods.push('totp');
+  if (factors.recoveryCodesLeft > 0) methods.push('recovery');
+  return methods;
 }
 
 export type SecondFactorProof =

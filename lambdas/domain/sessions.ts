@@ -1,7 +1,7 @@
 // Signing in, the forced choice of a new password after a temporary one, and server-side
 // sessions: the browser holds only a random id; the table holds its hash, so sign-out is real.
 import { serverOnlyRules } from '../definitions/password-policy';
-import type { AuthenticationMethod } from '../definitions/second-factors';
+import type { AuthenticationMethod, SecondFactorMethod } from '../definitions/second-factors';
 import { unmetPasswordRulesOnServer } from './common-passwords';
 import {
   ChallengeExpired,
@@ -24,7 +24,13 @@ import type {
   TemporaryPasswordStore,
   UserDirectory,
 } from './ports';
-import { confirmTotpEnrolment, type FactorDeps, type SecondFactorProof, verifySecondFactor } from './second-factors';
+import {
+  confirmTotpEnrolment,
+  type FactorDeps,
+  type SecondFactorProof,
+  secondStepMethods,
+  verifySecondFactor,
+} from './second-factors';
 import { hashTemporaryPassword, hashToken, isWellFormedToken, newToken, sameHash } from './secrets';
 import { type SignInLimitDeps, signInGate } from './sign-in-limits';
 
@@ -73,7 +79,7 @@ export type SignInResult =
   | {
       readonly kind: 'second_factor_required';
       readonly username: string;
-      readonly methods: readonly ('totp' | 'recovery' | 'passkey')[];
+      readonly methods: readonly SecondFactorMethod[];
       readonly step: IssuedSecret;
     }
   /** The password was right; the deployment requires a second factor and this account has none yet. */
@@ -137,10 +143,7 @@ async function afterPassword(
     deps.log.info('sign-in needs a second factor set up first', { username });
     return { kind: 'enrolment_required', username, step };
   }
-  const methods: ('totp' | 'recovery' | 'passkey')[] = [];
-  if (factors.totp) methods.push('totp');
-  if (factors.passkeys > 0) methods.push('passkey');
-  if (factors.recoveryCodesLeft > 0) methods.push('recovery');
+  const methods = secondStepMethods(factors);
   deps.log.info('sign-in needs the second factor', { username, methods });
   return { kind: 'second_factor_required', username, methods, step };
 }

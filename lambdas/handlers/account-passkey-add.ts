@@ -10,23 +10,22 @@ import { json } from '../http/responses';
 import { addPasskeySchema, asAttestation } from '../http/schemas';
 import {
   noticeContext,
-  relyingPartyOfSite,
+  passkeySignInDeps,
   sessionCookie,
   signedIn,
-  signInDeps,
   signInResponse,
   site,
   stepCookie,
 } from '../session-deps';
 import { ipRateLimit, securityMailer } from '../wiring';
 
-const sessionDeps = signInDeps({ securityMailer });
+const sessionDeps = passkeySignInDeps({ securityMailer });
 
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
     const { name, response } = jsonBody(event, addPasskeySchema, apiRoutes.addPasskey.maxBodyBytes);
-    const deps = { ...sessionDeps(scope), relyingParty: relyingPartyOfSite };
+    const deps = sessionDeps(scope);
     const step = stepCookie(event);
     if (step) {
       const { result, passkey } = await completeEnrolmentWithPasskey(

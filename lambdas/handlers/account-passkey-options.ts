@@ -7,16 +7,16 @@ import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
 import { emptySchema } from '../http/schemas';
-import { relyingPartyOfSite, signedIn, signInDeps, site, stepCookie } from '../session-deps';
+import { passkeySignInDeps, signedIn, site, stepCookie } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
-const sessionDeps = signInDeps();
+const sessionDeps = passkeySignInDeps();
 
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
     jsonBody(event, emptySchema);
-    const deps = { ...sessionDeps(scope), relyingParty: relyingPartyOfSite };
+    const deps = sessionDeps(scope);
     const step = stepCookie(event);
     const username = step ? await enrolmentStepUser(step, deps) : await recentlySignedIn();
     return json(200, { options: await registrationOptions(username, deps) });

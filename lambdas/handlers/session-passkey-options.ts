@@ -7,16 +7,16 @@ import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { json } from '../http/responses';
 import { passkeySignInOptionsSchema } from '../http/schemas';
-import { relyingPartyOfSite, signInDeps, site, stepCookie } from '../session-deps';
+import { passkeySignInDeps, site, stepCookie } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
-const sessionDeps = signInDeps();
+const sessionDeps = passkeySignInDeps();
 
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
     const { secondStep } = jsonBody(event, passkeySignInOptionsSchema);
-    const deps = { ...sessionDeps(scope), relyingParty: relyingPartyOfSite };
+    const deps = sessionDeps(scope);
     if (secondStep) return json(200, await secondStepOptions(stepCookie(event), deps));
     return json(200, { options: await signInOptions(deps) });
   },

@@ -5,16 +5,16 @@ import { signInWithPasskey } from '../domain/passkeys';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { asAssertion, passkeySignInSchema } from '../http/schemas';
-import { relyingPartyOfSite, sessionCookie, signInDeps, signInResponse, site } from '../session-deps';
+import { passkeySignInDeps, sessionCookie, signInResponse, site } from '../session-deps';
 import { ipRateLimit } from '../wiring';
 
-const sessionDeps = signInDeps();
+const sessionDeps = passkeySignInDeps();
 
 export const handler = httpHandler(
   site.siteUrl,
   async (event, scope) => {
     const { response } = jsonBody(event, passkeySignInSchema, apiRoutes.passkeySignIn.maxBodyBytes);
-    const deps = { ...sessionDeps(scope), relyingParty: relyingPartyOfSite };
+    const deps = sessionDeps(scope);
     // The browser's previous session, if any, ends when the new one starts.
     return signInResponse(await signInWithPasskey(asAssertion(response), deps, sessionCookie(event)));
   },

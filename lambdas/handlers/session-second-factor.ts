@@ -7,18 +7,10 @@ import { completeSecondStep } from '../domain/sessions';
 import { httpHandler } from '../http/handler';
 import { jsonBody } from '../http/request';
 import { asAssertion, secondFactorSchema } from '../http/schemas';
-import {
-  noticeContext,
-  relyingPartyOfSite,
-  sessionCookie,
-  signInDeps,
-  signInResponse,
-  site,
-  stepCookie,
-} from '../session-deps';
+import { noticeContext, passkeySignInDeps, sessionCookie, signInResponse, site, stepCookie } from '../session-deps';
 import { ipRateLimit, secretSealer, securityMailer } from '../wiring';
 
-const sessionDeps = signInDeps({ sealer: secretSealer, securityMailer });
+const sessionDeps = passkeySignInDeps({ sealer: secretSealer, securityMailer });
 
 export const handler = httpHandler(
   site.siteUrl,
@@ -28,12 +20,7 @@ export const handler = httpHandler(
     // The browser's previous session, if any, ends when the new one starts (as signIn does).
     const result =
       proof.method === 'passkey'
-        ? await completePasskeySecondStep(
-            stepCookie(event),
-            asAssertion(proof.response),
-            { ...deps, relyingParty: relyingPartyOfSite },
-            sessionCookie(event),
-          )
+        ? await completePasskeySecondStep(stepCookie(event), asAssertion(proof.response), deps, sessionCookie(event))
         : await completeSecondStep(stepCookie(event), proof, deps, sessionCookie(event));
     // A recovery code in use may mean a lost phone, or a stolen code: the owner hears of it.
     if (proof.method === 'recovery') {
