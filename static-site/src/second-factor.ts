@@ -1,7 +1,7 @@
 // The second step of signing in, the required set-up of an authenticator, and the account page.
 // Every word comes from the catalogue; the QR code is an image the API drew (no third party).
 import { apiRoutes, pages } from '../../lambdas/definitions/routes';
-import { callApi, errorText } from './api';
+import { type ApiResult, callApi, errorText } from './api';
 import {
   byId,
   clearFormError,
@@ -78,34 +78,58 @@ async function totpSetup(area: HTMLElement, done: (codes: string[]) => void): Pr
   type.textContent = text['setup.typeCode'];
   steps.append(scan, type);
 
+  const form = codeForm({
+    id: 'setup-code',
+    label: text['setup.codeLabel'],
+    submit: text['setup.confirm'],
+    primary: true,
+    path: apiRoutes.confirmTotp.path,
+    accepted: (result: ApiResult<{ recoveryCodes?: string[] }>) => {
+      if (!result.ok || !result.body.recoveryCodes) return false;
+      done(result.body.recoveryCodes);
+      return true;
+    },
+  });
+  area.replaceChildren(steps, form);
+}
+
+/**
+ * A form asking one authenticator code and posting it to `path`. `accepted` takes the answer and
+ * says whether it was a success; otherwise a wrong code is marked at the field and every failure
+ * is said in the alert region.
+ */
+function codeForm<T>(options: {
+  id: string;
+  label: string;
+  submit: string;
+  primary: boolean;
+  path: string;
+  accepted: (result: ApiResult<T>) => boolean | Promise<boolean>;
+}): HTMLFormElement {
+  const { id } = options;
   const form = document.createElement('form');
   form.noValidate = true;
   form.innerHTML =
-    '<div class="field"><label for="setup-code"></label>' +
-    '<input id="setup-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="8" required aria-describedby="setup-code-error">' +
-    '<p id="setup-code-error" class="field-error" hidden></p></div>' +
-    '<div class="actions"><button type="submit" class="primary"></button></div>';
-  (form.querySelector('label') as HTMLLabelElement).textContent = text['setup.codeLabel'];
+    `<div class="field"><label for="${id}"></label>` +
+    `<input id="${id}" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="8" required aria-describedby="${id}-error">` +
+    `<p id="${id}-error" class="field-error" hidden></p></div>` +
+    `<div class="actions"><button type="submit"${options.primary ? ' class="primary"' : ''}></button></div>`;
+  (form.querySelector('label') as HTMLLabelElement).textContent = options.label;
+  const input = form.querySelector('input') as HTMLInputElement;
   const button = form.querySelector('button') as HTMLButtonElement;
-  button.textContent = text['setup.confirm'];
+  button.textContent = options.submit;
   button.dataset.busyText = text['setup.busy'];
-  area.replaceChildren(steps, form);
-  const input = byId<HTMLInputElement>('setup-code');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (isBusy(button)) return;
     clearFormError();
     if (!requireFields([[input, text['setup.needCode']]])) return;
-    const result = await whileBusy(button, () =>
-      callApi<{ recoveryCodes?: string[] }>('POST', apiRoutes.confirmTotp.path, { code: input.value.trim() }),
-    );
-    if (result.ok && result.body.recoveryCodes) {
-      done(result.body.recoveryCodes);
-      return;
-    }
+    const result = await whileBusy(button, () => callApi<T>('POST', options.path, { code: input.value.trim() }));
+    if (await options.accepted(result)) return;
     if (result.body.error === 'second_factor_invalid') setFieldError(input, errorText(result));
     showFormError(errorText(result));
   });
+  return form;
 }
 
 export function secondStepPage(): void {
@@ -321,38 +345,21 @@ export function accountPage(): void {
     byId('revoke').hidden = sessions.length < 2;
   };
 
-  const removeForm = (): HTMLFormElement => {
-    const form = document.createElement('form');
-    form.noValidate = true;
-    form.innerHTML =
-      '<div class="field"><label for="remove-code"></label>' +
-      '<input id="remove-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="8" required aria-describedby="remove-code-error">' +
-      '<p id="remove-code-error" class="field-error" hidden></p></div>' +
-      '<div class="actions"><button type="submit"></button></div>';
-    (form.querySelector('label') as HTMLLabelElement).textContent = text['account.totp.removeLabel'];
-    const button = form.querySelector('button') as HTMLButtonElement;
-    button.textContent = text['account.totp.remove'];
-    button.dataset.busyText = text['setup.busy'];
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      if (isBusy(button)) return;
-      clearFormError();
-      const input = byId<HTMLInputElement>('remove-code');
-      if (!requireFields([[input, text['setup.needCode']]])) return;
-      const result = await whileBusy(button, () =>
-        callApi('POST', apiRoutes.removeTotp.path, { code: input.value.trim() }),
-      );
-      if (result.ok) {
+  const removeForm = (): HTMLFormElement =>
+    codeForm({
+      id: 'remove-code',
+      label: text['account.totp.removeLabel'],
+      submit: text['account.totp.remove'],
+      primary: false,
+      path: apiRoutes.removeTotp.path,
+      accepted: async (result) => {
+        if (!result.ok) return false;
         byId('recovery-list').hidden = true;
         say(text['account.totp.removed']);
         await load();
-        return;
-      }
-      if (result.body.error === 'second_factor_invalid') setFieldError(input, errorText(result));
-      showFormError(errorText(result));
+        return true;
+      },
     });
-    return form;
-  };
 
   const passkeys = accountPasskeys(say, load);
 
