@@ -1,7 +1,7 @@
 // The authenticator app in a browser, in both languages: set it up on the account page (QR code and
 // the key written out), keep the recovery codes, sign out, sign in with a code, then with a
 // recovery code; axe on every new state. Codes are computed here from the key the page shows.
-import { totpCode } from '../../lambdas/domain/second-factors';
+import { totpCode, totpStep } from '../../lambdas/domain/second-factors';
 import { catalogue } from '../../static-site/src/messages';
 import { expectAccessible, type Locale, newUser, useBrowser, visit } from './support/helpers';
 
@@ -73,7 +73,8 @@ describe.each(cases)('the authenticator app in %s', (locale, lang) => {
     await expectAccessible(page, `second step, wrong code (${lang})`);
 
     // The next step's code: the set-up spent the current one.
-    await page.getByLabel(t['secondStep.code']).fill(totpCode(secret, Date.now() + 30_000));
+    const spentAt = Date.now() + 30_000;
+    await page.getByLabel(t['secondStep.code']).fill(totpCode(secret, spentAt));
     await page.getByRole('button', { name: t['secondStep.submit'] }).click();
     await page.waitForURL('**/signed-in');
 
@@ -87,6 +88,20 @@ describe.each(cases)('the authenticator app in %s', (locale, lang) => {
     await page.getByLabel(t['secondStep.recoveryLabel']).fill(codes[0] as string);
     await page.getByRole('button', { name: t['secondStep.submit'] }).click();
     await page.waitForURL('**/signed-in');
+
+    // Removing the app needs a current code from it: a wrong one is refused at the field.
+    await page.goto('/account');
+    await page.getByLabel(t['account.totp.removeLabel']).fill('000000');
+    await page.getByRole('button', { name: t['account.totp.remove'] }).click();
+    await page.locator('#remove-code-error', { hasText: t['error.second_factor_invalid'] }).waitFor();
+    // A code of a later step than the one spent above, once the clock has reached that step
+    // (codes are accepted one step either side of now).
+    await page.waitForTimeout(Math.max(0, totpStep(spentAt) * 30_000 - Date.now()));
+    await page.getByLabel(t['account.totp.removeLabel']).fill(totpCode(secret, Date.now() + 30_000));
+    await page.getByRole('button', { name: t['account.totp.remove'] }).click();
+    await page.locator('#notice', { hasText: t['account.totp.removed'] }).waitFor();
+    await page.locator('#totp-status', { hasText: t['account.totp.off'] }).waitFor();
+    await expectAccessible(page, `account, authenticator removed (${lang})`);
 
     expect(problems).toEqual([]);
     await context.close();
